@@ -1,0 +1,9 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.ts';
+import { registerDoctor } from './doctor.ts';
+import { registerLater } from './later.ts';
+
+/** A command module adds its command(s) to the program. One line here per module. */
+export type RegisterCommand = (program: Command, ctx: CliContext) => void;
+
+export const COMMANDS: RegisterCommand[] = [registerDoctor, registerLater];

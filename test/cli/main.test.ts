@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+
+async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(['node', 'appwarden', ...args], { out: (s) => (out += s), err: (s) => (err += `${s}\n`) });
+  return { code, out, err };
+}
+
+describe('cli', () => {
+  it('lists every command with a description in --help', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    for (const name of ['run', 'demo', 'devices', 'sessions', 'export', 'import', 'doctor', 'analyze', 'report']) {
+      expect(r.out).toMatch(new RegExp(`\\n  ${name}\\b.*\\S`));
+    }
+  });
+
+  it('fails clearly with exit 2 for a command that is not implemented yet, printing nothing on stdout', async () => {
+    const r = await runCli(['diff', 'a', 'b']);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/^appwarden: 'appwarden diff' is not available yet/);
+  });
+
+  it('exits 2 on an unknown option', async () => {
+    const r = await runCli(['doctor', '--bogus']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown option '--bogus'/);
+  });
+});

@@ -11,7 +11,13 @@ export class AppwardenError extends Error {
   }
 }
 
-export function failure(verb: string, what: string, reason: string, remedy?: string, cause?: unknown): AppwardenError {
+export function failure(
+  verb: string,
+  what: string,
+  reason: string,
+  remedy?: string,
+  cause?: unknown,
+): AppwardenError {
   return new AppwardenError(`Failed to ${verb} ${what}: ${reason}.${remedy ? ` ${remedy}` : ''}`, { cause });
 }
 
@@ -52,7 +58,8 @@ export class CapabilityMissing extends AppwardenError {
 /** Message of any thrown value, with its causes, on one line. */
 export function describeError(err: unknown): string {
   if (err instanceof Error) {
-    const cause = err.cause !== undefined && err.cause !== null ? ` (cause: ${describeError(err.cause)})` : '';
+    const cause =
+      err.cause !== undefined && err.cause !== null ? ` (cause: ${describeError(err.cause)})` : '';
     return `${err.message}${cause}`;
   }
   return String(err);

@@ -47,7 +47,13 @@ function packageCheck(name: string, pkg: string, fix: string, optional = false):
     const manifest = require(`${pkg}/package.json`) as { version: string };
     return { name, ok: true, detail: `${pkg} ${manifest.version}`, optional };
   } catch (err) {
-    return { name, ok: false, detail: `${pkg} is not installed (${(err as Error).message.split('\n')[0]})`, fix, optional };
+    return {
+      name,
+      ok: false,
+      detail: `${pkg} is not installed (${(err as Error).message.split('\n')[0]})`,
+      fix,
+      optional,
+    };
   }
 }
 

@@ -4,7 +4,10 @@ import { main } from '../../src/cli/main.ts';
 async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main(['node', 'appwarden', ...args], { out: (s) => (out += s), err: (s) => (err += `${s}\n`) });
+  const code = await main(['node', 'appwarden', ...args], {
+    out: (s) => (out += s),
+    err: (s) => (err += `${s}\n`),
+  });
   return { code, out, err };
 }
 
@@ -12,7 +15,17 @@ describe('cli', () => {
   it('lists every command with a description in --help', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const name of ['run', 'demo', 'devices', 'sessions', 'export', 'import', 'doctor', 'analyze', 'report']) {
+    for (const name of [
+      'run',
+      'demo',
+      'devices',
+      'sessions',
+      'export',
+      'import',
+      'doctor',
+      'analyze',
+      'report',
+    ]) {
       expect(r.out).toMatch(new RegExp(`\\n  ${name}\\b.*\\S`));
     }
   });

@@ -23,13 +23,13 @@ export function buildProgram(ctx: CliContext): Command {
 
 /** Runs the CLI and returns the exit code (DESIGN.md: 0 ok, 1 findings, 2 infrastructure/usage error). */
 export async function main(argv: string[], io?: Partial<Pick<CliContext, 'out' | 'err'>>): Promise<number> {
-  let program: Command | undefined;
   const ctx: CliContext = {
-    dataDir: () => resolveDataDir(program?.opts<{ data?: string }>().data),
+    // `program` is read only when a command runs, after it is built below.
+    dataDir: () => resolveDataDir(program.opts<{ data?: string }>().data),
     out: io?.out ?? ((s) => void process.stdout.write(s)),
     err: io?.err ?? ((s) => void process.stderr.write(`${s}\n`)),
   };
-  program = buildProgram(ctx);
+  const program = buildProgram(ctx);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

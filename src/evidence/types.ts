@@ -215,3 +215,36 @@ export interface EvidenceWriter {
   putBlob(bytes: Uint8Array): BlobHash;
   flush(): Promise<void>;
 }
+
+/* Read side of the store (src/evidence/store.ts). Event, flow and finding ids are numbered per session. */
+
+export interface StoredRun {
+  id: string;
+  suite: string | null;
+  status: RunStatus;
+  startedAt: number;
+  endedAt: number | null;
+  meta: Record<string, unknown>;
+}
+
+export interface StoredUiSnapshot extends Omit<NewUiSnapshot, 'meta'> {
+  /** The `ui` event in the timeline for this snapshot. */
+  eventId: number;
+  meta: Record<string, unknown>;
+}
+
+export interface StoredFinding extends Required<Omit<NewFinding, 'data'>> {
+  /** 1..n within the session, in the order the findings were stored. */
+  id: number;
+  data: Record<string, unknown>;
+}
+
+/** What `appwarden sessions show` prints besides the session row. */
+export interface SessionCounts {
+  eventsBySource: Partial<Record<EventSource, number>>;
+  events: number;
+  flows: number;
+  apiCalls: number;
+  uiSnapshots: number;
+  findings: number;
+}

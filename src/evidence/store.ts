@@ -1,0 +1,444 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Statement } from 'better-sqlite3';
+import { identitySchema, type Identity } from '../config/identity.ts';
+import { failure } from '../errors.ts';
+import { log } from '../log.ts';
+import { BlobStore } from './blobs.ts';
+import { openDatabase, type Db } from './db.ts';
+import { ID_PATTERN } from './ids.ts';
+import { recoverInterrupted, releaseOwnership } from './recovery.ts';
+import {
+  rowToEvent,
+  rowToFinding,
+  rowToFlow,
+  rowToRun,
+  rowToSession,
+  rowToUiSnapshot,
+  type EventRow,
+  type FindingRow,
+  type FlowRow,
+  type RunRow,
+  type SessionRow,
+  type UiSnapshotRow,
+} from './rows.ts';
+import {
+  DEVICE_KINDS,
+  RUN_STATUSES,
+  SESSION_STATUSES,
+  type ApiCallData,
+  type EventSource,
+  type NewFinding,
+  type NewRun,
+  type NewSession,
+  type RunStatus,
+  type SessionCounts,
+  type SessionStatus,
+  type StoredEvent,
+  type StoredFinding,
+  type StoredFlow,
+  type StoredRun,
+  type StoredSession,
+  type StoredUiSnapshot,
+} from './types.ts';
+import { BatchingWriter, type BatchOptions } from './writer.ts';
+
+export { newId } from './ids.ts';
+
+export interface StoreOptions {
+  dataDir: string;
+  batch?: BatchOptions;
+}
+
+export interface EventFilter {
+  source?: EventSource;
+  type?: string;
+  /** Inclusive bounds on `t` (ms since session start). */
+  fromT?: number;
+  toT?: number;
+  limit?: number;
+}
+
+export const DATABASE_FILE = 'evidence.sqlite';
+
+/** Opens the store in `dataDir` (created if missing), migrating it and marking interrupted sessions. */
+export function openStore(opts: StoreOptions): EvidenceStore {
+  const dataDir = path.resolve(opts.dataDir);
+  try {
+    fs.mkdirSync(dataDir, { recursive: true });
+  } catch (err) {
+    throw failure(
+      'create',
+      `data folder ${dataDir}`,
+      (err as Error).message,
+      'Choose another --data folder.',
+      err,
+    );
+  }
+  const db = openDatabase(path.join(dataDir, DATABASE_FILE), `evidence store in ${dataDir}`);
+  try {
+    recoverInterrupted(db, dataDir);
+    return new EvidenceStore(dataDir, db, opts.batch ?? {});
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/**
+ * The evidence store of one data folder: a SQLite database (runs, sessions, timelines) plus
+ * content-addressed blobs. Probes append through `writer`; rules and reports use the queries here.
+ * Queries see every row appended before them (they commit the writer's queue first).
+ */
+export class EvidenceStore {
+  readonly writer: BatchingWriter;
+  /** Internal: the bundle code reads and merges rows through it. */
+  readonly blobs: BlobStore;
+  private readonly skCache = new Map<string, number>();
+  private readonly stmts = new Map<string, Statement>();
+  private closed = false;
+
+  /** Use openStore(). */
+  constructor(
+    readonly dataDir: string,
+    /** Internal: for bundle export/import, which work on whole tables. */
+    readonly db: Db,
+    batch: BatchOptions,
+  ) {
+    this.blobs = new BlobStore(dataDir);
+    this.writer = new BatchingWriter(db, this.blobs, batch);
+  }
+
+  // ---- runs and sessions ----
+
+  createRun(r: NewRun): void {
+    checkId(r.id, 'run');
+    try {
+      this.stmt('INSERT INTO runs (id, suite, status, started_at, meta) VALUES (?, ?, ?, ?, ?)').run(
+        r.id,
+        r.suite ?? null,
+        'running',
+        r.startedAt ?? Date.now(),
+        JSON.stringify(r.meta ?? {}),
+      );
+    } catch (err) {
+      throw failure('create', `run ${r.id}`, (err as Error).message, undefined, err);
+    }
+  }
+
+  finishRun(id: string, status: RunStatus): void {
+    checkStatus(status, RUN_STATUSES, `run ${id}`);
+    this.commitQuietly();
+    const res = this.stmt('UPDATE runs SET status = ?, ended_at = ? WHERE id = ?').run(
+      status,
+      Date.now(),
+      id,
+    );
+    if (res.changes === 0) throw failure('finish', `run ${id}`, 'no such run');
+  }
+
+  getRun(id: string): StoredRun | undefined {
+    const row = this.stmt('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    return row && rowToRun(row);
+  }
+
+  createSession(s: NewSession): void {
+    checkId(s.id, 'session');
+    if (!(DEVICE_KINDS as readonly string[]).includes(s.deviceKind)) {
+      throw failure('create', `session ${s.id}`, `unknown device kind '${s.deviceKind}'`);
+    }
+    try {
+      this.stmt(
+        `INSERT INTO sessions (id, run, target, scenario, device, device_kind, capabilities, status, started_at, meta)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
+      ).run(
+        s.id,
+        s.run,
+        s.target,
+        s.scenario,
+        s.device,
+        s.deviceKind,
+        JSON.stringify(s.capabilities),
+        s.startedAt ?? Date.now(),
+        JSON.stringify(s.meta ?? {}),
+      );
+    } catch (err) {
+      const reason = /UNIQUE/.test((err as Error).message)
+        ? 'a session with this id exists'
+        : (err as Error).message;
+      throw failure('create', `session ${s.id}`, reason, undefined, err);
+    }
+  }
+
+  /** Ends a session; its queued rows are committed first so the status never claims more than is stored. */
+  finishSession(id: string, status: SessionStatus, reason?: string): void {
+    checkStatus(status, SESSION_STATUSES, `session ${id}`);
+    this.writer.commit();
+    const res = this.stmt('UPDATE sessions SET status = ?, reason = ?, ended_at = ? WHERE id = ?').run(
+      status,
+      reason ?? null,
+      Date.now(),
+      id,
+    );
+    if (res.changes === 0) throw failure('finish', `session ${id}`, 'no such session');
+  }
+
+  getSession(id: string): StoredSession | undefined {
+    const row = this.stmt('SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined;
+    return row && rowToSession(row);
+  }
+
+  /** Newest first. */
+  listSessions(filter: { run?: string; status?: SessionStatus; limit?: number } = {}): StoredSession[] {
+    const w = new Where().add('run = ?', filter.run).add('status = ?', filter.status);
+    const sql = `SELECT * FROM sessions ${w.sql} ORDER BY started_at DESC, sk DESC ${limit(w, filter.limit)}`;
+    return (this.stmt(sql).all(...w.params) as SessionRow[]).map(rowToSession);
+  }
+
+  setSessionIdentity(session: string, identity: Identity): void {
+    const parsed = identitySchema.safeParse(identity);
+    if (!parsed.success) {
+      throw failure('store', `identity of session ${session}`, parsed.error.issues[0]?.message ?? 'invalid');
+    }
+    this.stmt('INSERT OR REPLACE INTO session_identity (sk, identity) VALUES (?, ?)').run(
+      this.sk(session),
+      JSON.stringify(parsed.data),
+    );
+  }
+
+  getSessionIdentity(session: string): Identity | null {
+    const row = this.stmt('SELECT identity FROM session_identity WHERE sk = ?').get(this.sk(session)) as
+      { identity: string } | undefined;
+    return row ? identitySchema.parse(JSON.parse(row.identity)) : null;
+  }
+
+  // ---- timeline queries ----
+
+  events(session: string, filter: EventFilter = {}): StoredEvent[] {
+    return [...this.iterateEvents(session, filter)];
+  }
+
+  /** Streams a session's events in time order without loading them all (millions of rows). */
+  iterateEvents(session: string, filter: EventFilter = {}): IterableIterator<StoredEvent> {
+    this.commitQuietly();
+    const w = new Where()
+      .add('sk = ?', this.sk(session))
+      .add('source = ?', filter.source)
+      .add('type = ?', filter.type)
+      .add('t >= ?', filter.fromT)
+      .add('t <= ?', filter.toT);
+    const sql = `SELECT id, t, wall, source, type, data FROM events ${w.sql} ORDER BY t, id ${limit(w, filter.limit)}`;
+    // A fresh statement: a cached one could not be iterated twice at once.
+    const rows = this.db.prepare(sql).iterate(...w.params) as IterableIterator<EventRow>;
+    return mapIterator(rows, (r) => rowToEvent(session, r));
+  }
+
+  event(session: string, id: number): StoredEvent | undefined {
+    this.commitQuietly();
+    const row = this.stmt('SELECT id, t, wall, source, type, data FROM events WHERE sk = ? AND id = ?').get(
+      this.sk(session),
+      id,
+    ) as EventRow | undefined;
+    return row && rowToEvent(session, row);
+  }
+
+  flows(session: string, filter: { host?: string } = {}): StoredFlow[] {
+    this.commitQuietly();
+    const sk = this.sk(session);
+    const rows = (
+      filter.host === undefined
+        ? this.stmt('SELECT * FROM flows WHERE sk = ? ORDER BY t, id').all(sk)
+        : this.stmt('SELECT * FROM flows WHERE sk = ? AND host = ? ORDER BY t, id').all(sk, filter.host)
+    ) as FlowRow[];
+    return rows.map((r) => rowToFlow(session, r));
+  }
+
+  apiCalls(
+    session: string,
+    filter: { api?: string; category?: string } = {},
+  ): (StoredEvent & { data: ApiCallData })[] {
+    this.commitQuietly();
+    const w = new Where()
+      .add('a.sk = ?', this.sk(session))
+      .add('a.api = ?', filter.api)
+      .add('a.category = ?', filter.category);
+    const sql = `SELECT e.id, e.t, e.wall, e.source, e.type, e.data FROM api_calls a
+      JOIN events e ON e.sk = a.sk AND e.id = a.event_id ${w.sql} ORDER BY a.t, a.event_id`;
+    return (this.stmt(sql).all(...w.params) as EventRow[]).map(
+      (r) => rowToEvent(session, r) as StoredEvent & { data: ApiCallData },
+    );
+  }
+
+  uiSnapshots(session: string): StoredUiSnapshot[] {
+    this.commitQuietly();
+    const rows = this.stmt('SELECT * FROM ui_snapshots WHERE sk = ? ORDER BY t, event_id').all(
+      this.sk(session),
+    ) as UiSnapshotRow[];
+    return rows.map((r) => rowToUiSnapshot(session, r));
+  }
+
+  /** Replaces a session's findings (analysis is re-runnable); ids are 1..n in the given order. */
+  replaceFindings(session: string, findings: NewFinding[]): void {
+    const sk = this.sk(session);
+    for (const f of findings) {
+      if (f.session !== session) {
+        throw failure('store', `findings of session ${session}`, `a finding names session ${f.session}`);
+      }
+    }
+    this.commitQuietly();
+    const del = this.stmt('DELETE FROM findings WHERE sk = ?');
+    const ins = this.stmt(
+      `INSERT INTO findings (sk, id, rule, severity, status, title, explanation, clauses, evidence, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      del.run(sk);
+      findings.forEach((f, i) =>
+        ins.run(
+          sk,
+          i + 1,
+          f.rule,
+          f.severity,
+          f.status,
+          f.title,
+          f.explanation,
+          JSON.stringify(f.clauses),
+          JSON.stringify(f.evidence),
+          JSON.stringify(f.data ?? {}),
+        ),
+      );
+    })();
+  }
+
+  findings(session: string): StoredFinding[] {
+    const rows = this.stmt('SELECT * FROM findings WHERE sk = ? ORDER BY id').all(
+      this.sk(session),
+    ) as FindingRow[];
+    return rows.map((r) => rowToFinding(session, r));
+  }
+
+  counts(session: string): SessionCounts {
+    this.commitQuietly();
+    const sk = this.sk(session);
+    const bySource = this.stmt('SELECT source, count(*) AS n FROM events WHERE sk = ? GROUP BY source').all(
+      sk,
+    ) as {
+      source: EventSource;
+      n: number;
+    }[];
+    const count = (table: string): number =>
+      (this.stmt(`SELECT count(*) AS n FROM ${table} WHERE sk = ?`).get(sk) as { n: number }).n;
+    const eventsBySource: SessionCounts['eventsBySource'] = {};
+    for (const r of bySource) eventsBySource[r.source] = r.n;
+    return {
+      eventsBySource,
+      events: bySource.reduce((a, r) => a + r.n, 0),
+      flows: count('flows'),
+      apiCalls: count('api_calls'),
+      uiSnapshots: count('ui_snapshots'),
+      findings: count('findings'),
+    };
+  }
+
+  // ---- blobs ----
+
+  readBlob(hash: string): Buffer {
+    return this.blobs.read(hash);
+  }
+
+  hasBlob(hash: string): boolean {
+    return this.blobs.has(hash);
+  }
+
+  // ---- lifecycle ----
+
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  /** Commits what is queued and closes the database. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.writer.close();
+    this.closed = true;
+    releaseOwnership(this.db, this.dataDir);
+    this.db.close();
+  }
+
+  /** Internal key of a session; throws a clear error for an unknown id. */
+  sk(session: string): number {
+    const cached = this.skCache.get(session);
+    if (cached !== undefined) return cached;
+    const row = this.stmt('SELECT sk FROM sessions WHERE id = ?').get(session) as { sk: number } | undefined;
+    if (!row) {
+      throw failure(
+        'find',
+        `session ${session}`,
+        'no such session',
+        'List sessions with `appwarden sessions list`.',
+      );
+    }
+    this.skCache.set(session, row.sk);
+    return row.sk;
+  }
+
+  private stmt(sql: string): Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Reads see appended rows; a failing commit was already logged and reported by the writer. */
+  private commitQuietly(): void {
+    try {
+      this.writer.commit();
+    } catch (err) {
+      log.debug({ err }, 'reading committed rows only: the pending commit failed');
+    }
+  }
+}
+
+function checkId(id: string, kind: string): void {
+  if (!ID_PATTERN.test(id)) {
+    throw failure(
+      'create',
+      `${kind} '${id.slice(0, 80)}'`,
+      `an id is 1-128 letters, digits, '.', '_', ':', '-'`,
+    );
+  }
+}
+
+function checkStatus(status: string, allowed: readonly string[], what: string): void {
+  if (!allowed.includes(status)) {
+    throw failure('finish', what, `unknown status '${status}' (expected ${allowed.join(', ')})`);
+  }
+}
+
+/** A WHERE clause from optional filters: a condition is added only when its value is given. */
+class Where {
+  private readonly parts: string[] = [];
+  readonly params: unknown[] = [];
+  add(condition: string, value: unknown): this {
+    if (value !== undefined) {
+      this.parts.push(condition);
+      this.params.push(value);
+    }
+    return this;
+  }
+  get sql(): string {
+    return this.parts.length ? `WHERE ${this.parts.join(' AND ')}` : '';
+  }
+}
+
+function limit(w: Where, n: number | undefined): string {
+  if (n === undefined) return '';
+  w.params.push(n);
+  return 'LIMIT ?';
+}
+
+function* mapIterator<A, B>(it: IterableIterator<A>, f: (a: A) => B): IterableIterator<B> {
+  for (const a of it) yield f(a);
+}

@@ -1,0 +1,99 @@
+import type { EvidenceWriter, Headers, Match, NewFlow } from '../evidence/types.ts';
+import { describeError } from '../errors.ts';
+import { log } from '../log.ts';
+import type { HostPolicy } from './host-policy.ts';
+import type { CaptureOptions } from './options.ts';
+
+/** What the matcher sees of a request: the body is the decoded copy when there is one. */
+export interface MatchInput {
+  method: string;
+  url: string;
+  headers: Headers;
+  body: Uint8Array | null;
+}
+
+export type RequestMatcher = (req: MatchInput) => Match[];
+
+/** Facts about the CONNECT tunnel an intercepted TLS connection came through. */
+export interface TunnelInfo {
+  /** Where the client asked to go (CONNECT authority). */
+  host: string;
+  port: number;
+  /** Server name from the ClientHello, when the client sent one. */
+  sni?: string;
+}
+
+/** Everything the capture parts of one session's proxy share. */
+export class CaptureContext {
+  readonly tunnels = new WeakMap<object, TunnelInfo>();
+  private readonly t0 = performance.now();
+  private readonly sessionClock: (() => number) | undefined;
+
+  constructor(
+    readonly session: string,
+    readonly writer: EvidenceWriter,
+    readonly options: CaptureOptions,
+    readonly hostPolicy: HostPolicy,
+    readonly match: RequestMatcher,
+    sessionClock?: () => number,
+  ) {
+    this.sessionClock = sessionClock;
+  }
+
+  /** ms since the session started (DESIGN.md "Events": `t`), from the caller's clock when given. */
+  now(): number {
+    return this.sessionClock ? this.sessionClock() : Math.round((performance.now() - this.t0) * 1000) / 1000;
+  }
+
+  /** Matches a request; a matcher bug costs the matches of one flow, never the flow itself. */
+  safeMatch(req: MatchInput): { matches: Match[]; error?: string } {
+    try {
+      return { matches: this.match(req) };
+    } catch (err) {
+      log.warn({ err: describeError(err), url: req.url }, 'matcher failed on a flow');
+      return { matches: [], error: `matcher failed: ${describeError(err)}` };
+    }
+  }
+
+  writeFlow(flow: Omit<NewFlow, 'session'>): void {
+    try {
+      this.writer.appendFlow({ ...flow, session: this.session });
+    } catch (err) {
+      // A store failure must not break the app's traffic; it is logged loudly instead.
+      log.error({ err: describeError(err), url: flow.url }, 'failed to store a flow');
+    }
+  }
+
+  putBlob(bytes: Uint8Array): string {
+    return this.writer.putBlob(bytes);
+  }
+
+  /** A peer misbehaved (malformed request, TLS garbage, timeout): evidence on the timeline, not a crash. */
+  peerProblem(kind: string, detail: Record<string, unknown>): void {
+    log.debug({ kind, ...detail }, 'proxy peer problem');
+    try {
+      this.writer.appendEvent({
+        session: this.session,
+        t: this.now(),
+        source: 'net',
+        type: 'proxy-error',
+        data: { kind, ...detail },
+      });
+    } catch (err) {
+      log.error({ err: describeError(err) }, 'failed to store a proxy-error event');
+    }
+  }
+}
+
+/** Raw header lines as the peer sent them (case and order kept, repeated names kept). */
+export function headerPairs(raw: string[]): Headers {
+  const out: Headers = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string]);
+  return out;
+}
+
+export function headerValue(headers: Headers, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [k, v] of headers) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}

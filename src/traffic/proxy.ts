@@ -1,0 +1,183 @@
+import http from 'node:http';
+import https from 'node:https';
+import type net from 'node:net';
+import tls from 'node:tls';
+import { WebSocketServer } from 'ws';
+import type { EvidenceWriter } from '../evidence/types.ts';
+import { failure } from '../errors.ts';
+import { log } from '../log.ts';
+import { initCa } from './ca.ts';
+import { minterFor } from './certs.ts';
+import { handleConnect } from './connect.ts';
+import { CaptureContext, type RequestMatcher } from './context.ts';
+import { HostPolicy } from './host-policy.ts';
+import { attachHttpCapture } from './http-flows.ts';
+import { QuietProxy } from './mitm.ts';
+import { captureOptionsSchema, type CaptureOptions } from './options.ts';
+import { attachWebSocketCapture } from './ws-flows.ts';
+
+export interface StartCaptureOptions extends Partial<CaptureOptions> {
+  /** Every flow this listener sees belongs to this session. */
+  session: string;
+  writer: EvidenceWriter;
+  /** Data folder holding the farm CA (`<dataDir>/ca`); created on first use. */
+  dataDir: string;
+  /** Finds personal data in a request; none → flows are stored without matches. */
+  matcher?: RequestMatcher;
+  /** Extra CA certificates (PEM) to trust upstream, beside the system roots (test servers, lab gateways). */
+  upstreamCa?: string | string[];
+  /** Session clock in ms; defaults to ms since the proxy started. */
+  clock?: () => number;
+  /** Share passthrough decisions between sessions (e.g. of the same app); default: one per listener. */
+  hostPolicy?: HostPolicy;
+}
+
+export interface CaptureProxy {
+  host: string;
+  port: number;
+  hostPolicy: HostPolicy;
+  /** Stops listening, closes open connections and waits for in-flight flows to reach the writer. */
+  stop(): Promise<void>;
+}
+
+/**
+ * One capture listener for one session (DESIGN.md: every flow belongs to exactly one session).
+ * HTTP/1.1 and WebSocket relaying come from http-mitm-proxy; TLS interception, passthrough and
+ * opaque tunnels from connect.ts; every exchange is written through the session's batching writer.
+ */
+export async function startCapture(opts: StartCaptureOptions): Promise<CaptureProxy> {
+  const options = captureOptionsSchema.parse({
+    bindHost: opts.bindHost,
+    port: opts.port,
+    bodyCapBytes: opts.bodyCapBytes,
+    headersTimeoutMs: opts.headersTimeoutMs,
+    sniffTimeoutMs: opts.sniffTimeoutMs,
+    maxFramesPerSocket: opts.maxFramesPerSocket,
+    decodeLimits: opts.decodeLimits,
+  });
+  const { ca } = initCa(opts.dataDir);
+  const minter = minterFor(ca);
+  const hostPolicy = opts.hostPolicy ?? new HostPolicy();
+  const cap = new CaptureContext(
+    opts.session,
+    opts.writer,
+    options,
+    hostPolicy,
+    opts.matcher ?? (() => []),
+    opts.clock,
+  );
+
+  const extraCa =
+    opts.upstreamCa === undefined ? [] : Array.isArray(opts.upstreamCa) ? opts.upstreamCa : [opts.upstreamCa];
+  const httpsAgent = new https.Agent({
+    keepAlive: true,
+    ...(extraCa.length ? { ca: [...tls.rootCertificates, ...extraCa] } : {}),
+  });
+  const httpAgent = new http.Agent({ keepAlive: true });
+
+  const proxy = new QuietProxy();
+  attachHttpCapture(proxy, cap);
+  attachWebSocketCapture(proxy, cap);
+
+  await new Promise<void>((resolve, reject) => {
+    proxy.listen(
+      {
+        host: options.bindHost,
+        port: options.port,
+        // Our CA is already in place there, so http-mitm-proxy only reads it (it never mints with it).
+        sslCaDir: ca.dir,
+        keepAlive: true,
+        httpAgent,
+        httpsAgent,
+      },
+      (err) =>
+        err
+          ? reject(
+              failure(
+                'start',
+                `the capture proxy on ${options.bindHost}:${options.port}`,
+                String(err),
+                'Check the bind address and port.',
+                err,
+              ),
+            )
+          : resolve(),
+    );
+    proxy.httpServer?.once('error', (err) =>
+      reject(
+        failure(
+          'start',
+          `the capture proxy on ${options.bindHost}:${options.port}`,
+          err.message,
+          'Check the bind address and port.',
+          err,
+        ),
+      ),
+    );
+  });
+  const plain = proxy.httpServer as http.Server;
+  // CONNECT tunnels leave the HTTP server's bookkeeping; track raw sockets so stop() can end them all.
+  const sockets = new Set<net.Socket>();
+  plain.on('connection', (s: net.Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
+
+  // Decrypted connections: an HTTP server that never listens; connect.ts hands it TLS sockets.
+  const tlsHttp = http.createServer();
+  tlsHttp.on('request', (req, res) => proxy._onHttpServerRequest(true, req, res));
+  const wss = new WebSocketServer({ server: tlsHttp });
+  wss.on('connection', (ws, req) => {
+    (ws as unknown as { upgradeReq: http.IncomingMessage }).upgradeReq = req;
+    proxy._onWebSocketServerConnect(true, ws as never, req);
+  });
+  wss.on('error', (err) => cap.peerProblem('websocket-server', { reason: err.message }));
+
+  for (const server of [plain, tlsHttp]) {
+    server.headersTimeout = options.headersTimeoutMs;
+    server.requestTimeout = 0; // long uploads and long polls are legitimate; slow headers are not
+    server.keepAliveTimeout = 65_000;
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      cap.peerProblem('malformed-request', { code: err.code ?? 'unknown', reason: err.message });
+      if (socket.writable && err.code !== 'ECONNRESET') {
+        const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      } else {
+        socket.destroy();
+      }
+    });
+  }
+  plain.on('error', (err) => log.error({ err: err.message }, 'capture proxy listener error'));
+
+  proxy.connectHandler = (req, socket, head) =>
+    handleConnect({ cap, minter, tlsHttpServer: tlsHttp, plainHttpServer: plain }, req, socket, head);
+
+  const address = plain.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  log.debug({ session: opts.session, host: options.bindHost, port }, 'capture proxy listening');
+
+  let stopped: Promise<void> | undefined;
+  return {
+    host: options.bindHost,
+    port,
+    hostPolicy,
+    stop() {
+      stopped ??= (async () => {
+        await new Promise<void>((resolve) => {
+          plain.close(() => resolve());
+          plain.closeAllConnections();
+          tlsHttp.closeAllConnections();
+          for (const s of sockets) s.destroy();
+        });
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        httpsAgent.destroy();
+        httpAgent.destroy();
+        // Flows finishing on setImmediate after their last byte get one turn to land.
+        await new Promise((r) => setImmediate(r));
+        await opts.writer.flush();
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
+import { registerCa } from './ca.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerLater } from './later.ts';
 
 /** A command module adds its command(s) to the program. One line here per module. */
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerDoctor, registerLater];
+export const COMMANDS: RegisterCommand[] = [registerDoctor, registerCa, registerLater];

@@ -1,0 +1,354 @@
+import type { Match, MatchWhere } from '../../evidence/types.ts';
+import { log } from '../../log.ts';
+import {
+  decodeContent,
+  decodeOne,
+  looksLikeGzip,
+  looksLikeZlib,
+  type DecodeLimits,
+} from '../../traffic/decode.ts';
+import { base64EdgeHolds, base64RunEnd, isBase64Char } from './base64.ts';
+import type { CompiledIdentity } from './compile.ts';
+import { pairCoordinates, readCoordinate, type Coordinate } from './location.ts';
+import {
+  cookiePairs,
+  formFields,
+  jsonFields,
+  looksLikeForm,
+  multipartBoundary,
+  multipartParts,
+  percentDecode,
+  startsLikeJson,
+} from './structure.ts';
+
+/**
+ * The scanning engine. Every buffer gets one automaton pass; what the pass finds decides which layers
+ * are opened next (so a body with nothing interesting costs one pass):
+ * - compressed bytes (gzip/zlib magic) are inflated, bounded, and scanned again;
+ * - JSON and forms are parsed only when the pass found something to attribute to a field, or when the
+ *   text holds escapes the pass cannot see through; their fields are then scanned one by one;
+ * - base64 runs are decoded only when they start like compressed data or JSON (automaton triggers) —
+ *   plain values inside base64 are already found by the alignment variants without decoding.
+ * The encoding chain grows with each layer opened, outermost first.
+ */
+
+export interface RequestInput {
+  method: string;
+  url: string;
+  headers: [string, string][];
+  body?: Uint8Array | null;
+}
+
+interface Place {
+  where: MatchWhere;
+  path?: string;
+  chain: string[];
+  depth: number;
+}
+
+type Hint = 'json' | 'form' | 'query' | { boundary: string } | undefined;
+
+interface Ctx {
+  ci: CompiledIdentity;
+  matches: Match[];
+  seen: Set<string>;
+  budget: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+function encodingOf(chain: string[], last: string): string {
+  if (chain.length === 0) return last;
+  return last === 'plain' ? chain.join('>') : `${chain.join('>')}>${last}`;
+}
+
+function report(ctx: Ctx, m: Match): void {
+  const key = `${m.type}\u0000${m.encoding}\u0000${m.where}\u0000${m.path ?? ''}`;
+  if (ctx.seen.has(key)) return;
+  ctx.seen.add(key);
+  ctx.matches.push(m);
+}
+
+function isDigit(b: number | undefined): boolean {
+  return b !== undefined && b >= 0x30 && b <= 0x39;
+}
+
+interface PassResult {
+  values: { type: string; encoding: string; text: string }[];
+  blobs: number[];
+  coords: Coordinate[];
+}
+
+function pass(ctx: Ctx, buf: Uint8Array): PassResult {
+  const result: PassResult = { values: [], blobs: [], coords: [] };
+  const { patterns, location } = ctx.ci;
+  for (const h of ctx.ci.automaton.scan(buf)) {
+    const p = patterns[h.pattern];
+    if (!p) continue;
+    if (p.kind === 'value') {
+      if (p.digitBoundary && (isDigit(buf[h.start - 1]) || isDigit(buf[h.end]))) continue;
+      for (const o of p.owners) {
+        if (o.edge && !base64EdgeHolds(buf, h.start, h.end, o.edge)) continue;
+        result.values.push({ type: o.type, encoding: o.encoding, text: p.text });
+      }
+    } else if (p.kind === 'blob') {
+      if (!isBase64Char(buf[h.start - 1])) result.blobs.push(h.start);
+    } else if (location) {
+      const c = readCoordinate(buf, h.start, location);
+      if (c) result.coords.push(c);
+    }
+  }
+  return result;
+}
+
+function spend(ctx: Ctx, bytes: number): boolean {
+  if (bytes > ctx.budget) return false;
+  ctx.budget -= bytes;
+  return true;
+}
+
+function decodeLimits(ctx: Ctx): DecodeLimits {
+  return { maxOutputBytes: Math.max(0, ctx.budget), maxRatio: 1000, ratioFloorBytes: 1024 * 1024 };
+}
+
+/** Scans one buffer at one place, opening the layers it holds. */
+function scanBuffer(ctx: Ctx, buf: Uint8Array, place: Place, hint?: Hint): void {
+  if (buf.length === 0) return;
+  const deeper = place.depth < ctx.ci.options.maxDepth;
+
+  // A compressed buffer without a Content-Encoding saying so (inside base64, multipart, or mislabelled).
+  if (deeper && (looksLikeGzip(buf) || (buf[0] === 0x78 && looksLikeZlib(buf)))) {
+    const coding = looksLikeGzip(buf) ? 'gzip' : 'deflate';
+    try {
+      const inner = decodeOne(buf, coding, decodeLimits(ctx));
+      if (spend(ctx, inner.length)) {
+        scanBuffer(ctx, inner, { ...place, chain: [...place.chain, coding], depth: place.depth + 1 });
+        return;
+      }
+    } catch (err) {
+      log.debug({ err, coding }, 'matcher: compressed-looking data did not inflate; scanning it as is');
+    }
+  }
+
+  const found = pass(ctx, buf);
+  const interesting = found.values.length > 0 || found.coords.length > 0;
+  let fields: Field[] | null = null;
+
+  if (deeper && typeof hint === 'object') {
+    fields = multipartParts(buf, hint.boundary).map((part, i) => ({
+      path: childPath(place.path, part.name ?? `part${i}`),
+      bytes: part.body,
+      chain: [...place.chain, 'multipart'],
+      hint: bodyHint(part.contentType),
+    }));
+  } else if (deeper && (hint === 'json' || (hint === undefined && startsLikeJson(buf)))) {
+    if (interesting || buf.includes(0x5c) || found.blobs.length > 0) fields = openJson(buf, place);
+  } else if (
+    deeper &&
+    (hint === 'form' ||
+      hint === 'query' ||
+      (hint === undefined && (interesting || buf.includes(0x25)) && looksLikeForm(buf)))
+  ) {
+    if (interesting || buf.includes(0x25) || buf.includes(0x2b) || found.blobs.length > 0) {
+      const chain = hint === 'form' ? [...place.chain, 'form'] : place.chain;
+      fields = formFields(buf).map((f) => ({
+        path: childPath(place.path, f.key),
+        bytes: f.raw,
+        chain,
+        ...(f.decoded
+          ? { decoded: { bytes: f.value, chain: hint === 'form' ? chain : [...chain, 'url'] } }
+          : {}),
+      }));
+    }
+  }
+
+  let values = found.values;
+  if (fields) {
+    const before = ctx.matches.length;
+    for (const f of fields) {
+      const at: Place = { where: place.where, path: f.path, chain: f.chain, depth: place.depth + 1 };
+      scanBuffer(ctx, f.bytes, at, f.hint);
+      if (f.decoded) scanAlso(ctx, f.decoded.bytes, { ...at, chain: f.decoded.chain }, f.hint);
+    }
+    const inFields = new Set(ctx.matches.slice(before).map((m) => m.type));
+    // Latitude and longitude in separate fields: pair them at the level of the whole document.
+    if (!inFields.has('location')) reportLocation(ctx, found.coords, place, fields);
+    // What the raw pass saw but no field showed (a structure that only looked like one) is still reported.
+    values = found.values.filter((v) => !inFields.has(v.type));
+    if (values.length === 0) return;
+  }
+
+  for (const v of values) {
+    report(ctx, {
+      type: v.type,
+      encoding: encodingOf(place.chain, v.encoding),
+      where: place.where,
+      ...pathOf(place),
+      value: v.text,
+    });
+  }
+  if (fields) return;
+  reportLocation(ctx, found.coords, place, null);
+  if (deeper) openBase64Blobs(ctx, buf, found.blobs, place);
+}
+
+interface Field {
+  path: string;
+  bytes: Uint8Array;
+  chain: string[];
+  num?: number;
+  hint?: Hint;
+  /** A decoded form of the same field (percent-decoding), scanned for what the raw bytes did not show. */
+  decoded?: { bytes: Uint8Array; chain: string[] };
+}
+
+/**
+ * Scans a decoded copy of something already scanned raw, keeping only identity fields the raw scan did
+ * not find at the same place — so a value sent plainly is not reported again as URL-encoded.
+ */
+function scanAlso(ctx: Ctx, bytes: Uint8Array, place: Place, hint?: Hint): void {
+  const sub: Ctx = { ci: ctx.ci, matches: [], seen: new Set(), budget: ctx.budget };
+  scanBuffer(sub, bytes, place, hint);
+  ctx.budget = sub.budget;
+  for (const m of sub.matches) {
+    if (!ctx.matches.some((x) => x.type === m.type && x.where === m.where && x.path === m.path))
+      report(ctx, m);
+  }
+}
+
+function pathOf(place: Place): { path?: string } {
+  return place.path === undefined ? {} : { path: place.path };
+}
+
+function childPath(parent: string | undefined, key: string): string {
+  return parent === undefined ? key : `${parent}.${key}`;
+}
+
+function openJson(buf: Uint8Array, place: Place): Field[] | null {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(utf8.decode(buf));
+  } catch (err) {
+    log.debug(
+      { err: (err as Error).message },
+      'matcher: JSON-looking buffer does not parse; scanning it as text',
+    );
+    return null;
+  }
+  const chain = [...place.chain, 'json'];
+  return jsonFields(doc, place.path ?? '$').map((f) => ({
+    path: f.path,
+    bytes: Buffer.from(f.text, 'utf8'),
+    chain,
+    ...(f.num === undefined ? {} : { num: f.num }),
+  }));
+}
+
+function reportLocation(ctx: Ctx, coords: Coordinate[], place: Place, fields: Field[] | null): void {
+  const target = ctx.ci.location;
+  if (!target || coords.length < 2) return;
+  const pair = pairCoordinates(coords, target);
+  if (!pair) return;
+  let path = place.path;
+  let chain = place.chain;
+  if (fields) {
+    const holder = fields.find((f) =>
+      f.num !== undefined
+        ? Math.abs(f.num - pair.lat.value) < 1e-12
+        : Buffer.from(f.bytes).includes(pair.lat.text),
+    );
+    if (holder) {
+      path = holder.path;
+      chain = holder.chain;
+    }
+  }
+  report(ctx, {
+    type: 'location',
+    encoding: encodingOf(chain, 'plain'),
+    where: place.where,
+    ...(path === undefined ? {} : { path }),
+    value:
+      pair.lat.start < pair.lon.start
+        ? `${pair.lat.text},${pair.lon.text}`
+        : `${pair.lon.text},${pair.lat.text}`,
+  });
+}
+
+function openBase64Blobs(ctx: Ctx, buf: Uint8Array, starts: number[], place: Place): void {
+  let doneUntil = -1;
+  for (const start of starts) {
+    if (start < doneUntil) continue;
+    const end = base64RunEnd(buf, start);
+    doneUntil = end;
+    if (end - start < 16) continue;
+    const text = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
+    const decoded = Buffer.from(text, 'base64');
+    if (!spend(ctx, decoded.length)) return;
+    scanBuffer(ctx, decoded, { ...place, chain: [...place.chain, 'base64'], depth: place.depth + 1 });
+  }
+}
+
+function headerValue(headers: [string, string][], name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return headers.find(([k]) => k.toLowerCase() === lower)?.[1];
+}
+
+function bodyHint(contentType: string | undefined): Hint {
+  if (!contentType) return undefined;
+  const boundary = multipartBoundary(contentType);
+  if (boundary) return { boundary };
+  if (/[/+]json\b/i.test(contentType)) return 'json';
+  if (/application\/x-www-form-urlencoded/i.test(contentType)) return 'form';
+  return undefined;
+}
+
+/** Every identity value found in a request: URL, query, headers, cookies and body. */
+export function scanRequest(ci: CompiledIdentity, req: RequestInput): Match[] {
+  const ctx: Ctx = { ci, matches: [], seen: new Set(), budget: ci.options.maxDecodedBytes };
+  const url = req.url.split('#', 1)[0] as string;
+  const q = url.indexOf('?');
+  const base = q === -1 ? url : url.slice(0, q);
+  const query = q === -1 ? '' : url.slice(q + 1);
+
+  // Raw first, then URL-decoded for what only decoding reveals.
+  const baseBytes = Buffer.from(base, 'utf8');
+  scanBuffer(ctx, baseBytes, { where: 'url', chain: [], depth: 0 });
+  if (base.includes('%'))
+    scanAlso(ctx, percentDecode(baseBytes, false), { where: 'url', chain: ['url'], depth: 0 });
+  if (query) scanBuffer(ctx, Buffer.from(query, 'utf8'), { where: 'query', chain: [], depth: 0 }, 'query');
+
+  for (const [name, value] of req.headers) {
+    const lower = name.toLowerCase();
+    if (lower === 'cookie') {
+      for (const c of cookiePairs(value)) {
+        const bytes = Buffer.from(c.value, 'utf8');
+        const at: Place = { where: 'cookie', path: c.name, chain: [], depth: 0 };
+        scanBuffer(ctx, bytes, at);
+        if (c.value.includes('%')) scanAlso(ctx, percentDecode(bytes, false), { ...at, chain: ['url'] });
+      }
+    } else {
+      scanBuffer(ctx, Buffer.from(value, 'utf8'), { where: 'header', path: lower, chain: [], depth: 0 });
+    }
+  }
+
+  if (req.body && req.body.length > 0) {
+    let body: Uint8Array = req.body;
+    let chain: string[] = [];
+    const contentEncoding = headerValue(req.headers, 'content-encoding');
+    if (contentEncoding) {
+      const d = decodeContent(body, contentEncoding, decodeLimits(ctx));
+      if (d.note) log.debug({ note: d.note }, 'matcher: request body only partly decoded');
+      if (d.chain.length > 0 && spend(ctx, d.bytes.length)) {
+        body = d.bytes;
+        chain = d.chain;
+      }
+    }
+    scanBuffer(
+      ctx,
+      body,
+      { where: 'body', chain, depth: 0 },
+      bodyHint(headerValue(req.headers, 'content-type')),
+    );
+  }
+  return ctx.matches;
+}

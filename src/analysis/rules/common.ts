@@ -1,0 +1,179 @@
+/**
+ * What several rules derive from the same evidence, computed once per session: who made each API call
+ * (RULES.md §0: "attribute each event to the first non-framework frame"), which calls read personal
+ * information, where flows went, and when the user tapped.
+ */
+import { getDomain } from 'tldts';
+import {
+  ORGANISATIONS,
+  organisationForDomain,
+  organisationForFrame,
+  type Organisation,
+} from '../data/organisations.ts';
+import type { EvApiCall, EvFlow, EvMarker, SessionEvidence } from '../session-evidence.ts';
+import { isPi } from './pi-set.ts';
+
+/**
+ * Frames of the platform and language runtimes: never the collector (RULES.md §3 (1)). androidx is
+ * library glue the app calls through (e.g. ActivityCompat.requestPermissions), so the caller behind it
+ * is the one that counts.
+ */
+export const FRAMEWORK_PREFIXES: readonly string[] = [
+  'android.',
+  'androidx.',
+  'com.android.',
+  'dalvik.',
+  'java.',
+  'javax.',
+  'jdk.',
+  'kotlin.',
+  'kotlinx.',
+  'libcore.',
+  'sun.',
+  'org.apache.harmony.',
+  'com.google.android.material.',
+];
+
+export interface Collector {
+  kind: 'sdk' | 'app';
+  /** Organisation id for SDKs, `app` for the app's own code. */
+  id: string;
+  /** As a sentence names it: "Umeng (Alibaba)", "the app". */
+  name: string;
+  org: Organisation | null;
+  /** The frame that was attributed, when there was a stack. */
+  frame: string | null;
+}
+
+export interface Destination {
+  host: string;
+  /** Registrable domain (eTLD+1); the host itself for IP literals. */
+  domain: string;
+  org: Organisation | null;
+  firstParty: boolean;
+}
+
+const APP: Collector = { kind: 'app', id: 'app', name: 'the app', org: null, frame: null };
+
+export function cleanFrame(frame: string): string {
+  return frame.trim().replace(/^at\s+/, '');
+}
+
+export function isFrameworkFrame(frame: string): boolean {
+  const f = cleanFrame(frame);
+  return FRAMEWORK_PREFIXES.some((p) => f.startsWith(p));
+}
+
+export class Derived {
+  /** API calls that read a PI type, made by the app or an SDK (framework-only stacks excluded). */
+  readonly piReads: EvApiCall[] = [];
+  readonly taps: EvMarker[];
+  private readonly collectors = new Map<readonly string[], Map<string | null, Collector | null>>();
+  private readonly destinations = new Map<string, Destination>();
+  private readonly firstPartyDomains: Set<string>;
+
+  constructor(readonly ev: SessionEvidence) {
+    this.taps = ev.markers.filter((m) => m.name === 'TAP');
+    const fp = new Set(ev.session.firstPartyDomains);
+    const pkg = ev.session.appPackage?.split('.');
+    // com.example.app → example.com: the operator's domain for most apps, when the suite names none.
+    if (pkg && pkg.length >= 2 && fp.size === 0) fp.add(`${pkg[1]}.${pkg[0]}`.toLowerCase());
+    this.firstPartyDomains = fp;
+    for (const c of ev.apiCalls) {
+      if (c.data.length > 0 && c.data.some(isPi) && this.collectorOf(c)) this.piReads.push(c);
+    }
+  }
+
+  /** Who made the call; null when only framework frames are on the stack. */
+  collectorOf(call: Pick<EvApiCall, 'stack' | 'sdk'>): Collector | null {
+    let bySdk = this.collectors.get(call.stack);
+    if (!bySdk) this.collectors.set(call.stack, (bySdk = new Map()));
+    if (bySdk.has(call.sdk)) return bySdk.get(call.sdk) as Collector | null;
+    const c = attribute(call);
+    bySdk.set(call.sdk, c);
+    return c;
+  }
+
+  piTypesOf(call: EvApiCall): string[] {
+    return call.data.filter(isPi);
+  }
+
+  destination(host: string): Destination {
+    let d = this.destinations.get(host);
+    if (!d) {
+      const h = host.toLowerCase();
+      const domain = getDomain(h) ?? h;
+      const org = organisationForDomain(h) ?? null;
+      d = { host: h, domain, org, firstParty: this.firstPartyDomains.has(domain) };
+      this.destinations.set(host, d);
+    }
+    return d;
+  }
+
+  /** The latest TAP in [t - windowMs, t], if any (RULES.md §3 (5): a user tap exempts). */
+  tapBefore(t: number, windowMs: number): EvMarker | undefined {
+    let found: EvMarker | undefined;
+    for (const m of this.taps) {
+      if (m.t > t) break;
+      if (m.t >= t - windowMs) found = m;
+    }
+    return found;
+  }
+
+  markers(name: string): EvMarker[] {
+    return this.ev.markers.filter((m) => m.name === name);
+  }
+
+  /** Flows whose content could not be read (pinning, CA rejected, passthrough). */
+  opaqueFlows(from = -Infinity, to = Infinity): EvFlow[] {
+    return this.ev.flows.filter(
+      (f) => (f.tls === 'client-rejected-ca' || f.tls === 'passthrough') && f.t >= from && f.t <= to,
+    );
+  }
+}
+
+function attribute(call: Pick<EvApiCall, 'stack' | 'sdk'>): Collector | null {
+  if (call.sdk) {
+    const org = ORGANISATIONS.find((o) => o.id === call.sdk) ?? organisationForFrame(call.sdk);
+    if (org) return { kind: 'sdk', id: org.id, name: org.name, org, frame: null };
+  }
+  if (call.stack.length === 0) return call.sdk ? { ...APP, id: call.sdk, name: call.sdk, kind: 'sdk' } : APP;
+  const frame = call.stack.find((f) => !isFrameworkFrame(f));
+  if (frame === undefined) return null;
+  const clean = cleanFrame(frame);
+  const org = organisationForFrame(clean);
+  return org ? { kind: 'sdk', id: org.id, name: org.name, org, frame: clean } : { ...APP, frame: clean };
+}
+
+/** "0.8 s", "12 s", "2 min 5 s". */
+export function fmtT(ms: number): string {
+  if (ms < 10_000) return `${(Math.round(ms / 100) / 10).toString()} s`;
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
+}
+
+/** "a", "a and b", "a, b and c". */
+export function listWords(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? '';
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] as string}`;
+}
+
+/** Capitalises the first letter (sentences start with "the app …"). */
+export function sentence(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Event ids in time order without duplicates, capped (a finding cites proof, not every repeat). */
+export function evidenceIds(ids: Iterable<number>, max = MAX_EVIDENCE): number[] {
+  const out = [...new Set(ids)];
+  return out.length > max ? out.slice(0, max) : out;
+}
+
+export const MAX_EVIDENCE = 50;
+
+/** Lower-case registrable domain of a host, or the host for IP literals. */
+export function registrableDomain(host: string): string {
+  const h = host.toLowerCase();
+  return getDomain(h) ?? h;
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { didYouMean } from './problems.ts';
+import { kindHint, paramNameSchema, paramValueSchema, type ParamValue } from './common.ts';
+import { stepListSchema, type Step } from './steps/index.ts';
+import type { PathSegment } from './source.ts';
+
+/** Android package name (com.example.app). */
+export const PACKAGE_NAME = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+$/;
+
+export const scenarioParamsSchema = z
+  .record(paramNameSchema, paramValueSchema)
+  .default({})
+  .describe('parameters with their defaults; steps use them as ${name}; suites override them');
+
+/**
+ * A scenario file (issue 7): a header and a list of steps. Observation times belong in `params`
+ * so that suites (the demo above all) can shorten them.
+ */
+export const scenarioFileSchema = z
+  .object({
+    $schema: z.string().optional(),
+    kind: kindHint('scenario'),
+    name: z.string().min(1).describe('short name shown in reports'),
+    description: z.string().optional().describe('what the journey does and which rules it feeds'),
+    appId: z
+      .string()
+      .regex(PACKAGE_NAME)
+      .optional()
+      .describe('package the journey is written for (normally the suite gives the target)'),
+    params: scenarioParamsSchema,
+    steps: stepListSchema,
+  })
+  .strict()
+  .meta({ title: 'appwarden scenario', description: 'A journey through an app: Maestro-like steps' });
+
+export type ScenarioFile = Omit<z.output<typeof scenarioFileSchema>, 'steps'> & { steps: Step[] };
+
+/** A loaded scenario: `params` are the values in effect (defaults with overrides applied). */
+export interface Scenario extends ScenarioFile {
+  /** Absolute path of the scenario file. */
+  file: string;
+}
+
+export interface SubstitutionProblem {
+  path: PathSegment[];
+  message: string;
+}
+
+const WHOLE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+const REF = /\$(\$?)\{([^}]*)\}/g;
+
+/**
+ * Replaces `${name}` in every string of `value` (keys untouched). A string that is exactly one
+ * reference takes the parameter's own type (`seconds: ${observe}` stays a number); inside a longer
+ * string the value is spliced in as text. `$${` writes a literal `${`.
+ */
+export function substituteParams(
+  value: unknown,
+  params: Readonly<Record<string, ParamValue>>,
+  path: PathSegment[] = [],
+  problems: SubstitutionProblem[] = [],
+): unknown {
+  if (typeof value === 'string') {
+    const whole = WHOLE.exec(value);
+    if (whole?.[1] !== undefined && Object.hasOwn(params, whole[1])) return params[whole[1]];
+    return value.replace(REF, (all, escaped: string, name: string) => {
+      if (escaped) return all.slice(1);
+      if (Object.hasOwn(params, name)) return String(params[name]);
+      problems.push({
+        path,
+        message: `unknown parameter '\${${name}}'${didYouMean(name, Object.keys(params))}; declare it under 'params:'`,
+      });
+      return all;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => substituteParams(v, params, [...path, i], problems));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, substituteParams(v, params, [...path, k], problems)]),
+    );
+  }
+  return value;
+}

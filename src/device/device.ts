@@ -169,6 +169,7 @@ export class Device {
       this.#log.debug({ call: what, ms: Math.round(performance.now() - started) }, 'device call done');
       return result;
     } catch (err) {
+      if (this.#lostReason === null && isConnectionError(err)) this.#lostReason = (err as Error).message;
       if (this.#lostReason !== null && !(err instanceof DeviceLost)) {
         throw new DeviceLost(this.serial, `${this.#lostReason} during '${what}'`, { cause: err });
       }
@@ -176,4 +177,22 @@ export class Device {
       throw err;
     }
   }
+}
+
+const CONNECTION_ERRORS = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ENOTCONN',
+  'ERR_STREAM_DESTROYED',
+]);
+
+/** Errors that mean the transport itself is gone, not that a command failed. */
+function isConnectionError(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== undefined && CONNECTION_ERRORS.has(code)) return true;
+  }
+  return false;
 }

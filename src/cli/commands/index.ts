@@ -3,8 +3,9 @@ import type { CliContext } from '../context.ts';
 import { registerCa } from './ca.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerLater } from './later.ts';
+import { registerValidate } from './validate.ts';
 
 /** A command module adds its command(s) to the program. One line here per module. */
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerDoctor, registerCa, registerLater];
+export const COMMANDS: RegisterCommand[] = [registerDoctor, registerCa, registerValidate, registerLater];

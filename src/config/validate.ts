@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { ConfigError } from '../errors.ts';
+import { loadAnyConfigFile, loadConfigFile, type AnyConfig, type ConfigKind } from './load.ts';
+import { ConfigFileError, displayFile, formatProblem } from './problems.ts';
+
+export interface ValidationResult {
+  file: string;
+  kind?: ConfigKind;
+  /** One positioned line per problem; empty when the file is valid. */
+  problems: string[];
+}
+
+function messages(err: unknown): string[] {
+  if (err instanceof ConfigFileError) return err.problems.map(formatProblem);
+  if (err instanceof ConfigError) return [err.message];
+  throw err;
+}
+
+/**
+ * What a suite names must load too: each scenario with the suite's parameter overrides, and the
+ * rules settings file. Their problems name their own files.
+ */
+function checkReferences(config: AnyConfig): string[] {
+  if (config.kind !== 'suite') return [];
+  const problems: string[] = [];
+  const suite = config.value;
+  for (const sc of suite.scenarios) {
+    try {
+      loadConfigFile(sc.file, 'scenario', { params: sc.params });
+    } catch (err) {
+      problems.push(...messages(err).map((m) => `${m} (scenario of suite ${displayFile(suite.file)})`));
+    }
+  }
+  if (suite.rules !== undefined) {
+    try {
+      loadConfigFile(suite.rules, 'rules');
+    } catch (err) {
+      problems.push(...messages(err).map((m) => `${m} (rules of suite ${displayFile(suite.file)})`));
+    }
+  }
+  return problems;
+}
+
+/** Checks config files; the kind is detected per file unless given. Never throws for bad files. */
+export function validateConfigFiles(files: readonly string[], kind?: ConfigKind): ValidationResult[] {
+  return files.map((file) => {
+    const shown = displayFile(path.resolve(file));
+    try {
+      const config: AnyConfig = kind
+        ? ({ kind, value: loadConfigFile(file, kind) } as AnyConfig)
+        : loadAnyConfigFile(file);
+      return { file: shown, kind: config.kind, problems: checkReferences(config) };
+    } catch (err) {
+      return { file: shown, ...(kind ? { kind } : {}), problems: messages(err) };
+    }
+  });
+}

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { IContext } from 'http-mitm-proxy';
 import type { Headers, TlsOutcome } from '../evidence/types.ts';
 import { describeError } from '../errors.ts';
@@ -91,7 +92,7 @@ function begin(ctx: IContext, cap: CaptureContext): HttpFlowState {
       opts.host = host;
       opts.port = port;
       const serverName = tunnel.sni ?? hostHeaderName(req.headers.host);
-      if (serverName) (opts as { servername?: string }).servername = serverName;
+      if (serverName && net.isIP(serverName) === 0) (opts as { servername?: string }).servername = serverName;
     }
   }
   const hostHeader = req.headers.host ?? `${host}:${port}`;

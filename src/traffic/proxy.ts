@@ -3,6 +3,8 @@ import https from 'node:https';
 import type net from 'node:net';
 import tls from 'node:tls';
 import { WebSocketServer } from 'ws';
+import { compileIdentity, matchRequest } from '../analysis/matcher/index.ts';
+import type { Identity } from '../config/identity.ts';
 import type { EvidenceWriter } from '../evidence/types.ts';
 import { failure } from '../errors.ts';
 import { log } from '../log.ts';
@@ -22,7 +24,9 @@ export interface StartCaptureOptions extends Partial<CaptureOptions> {
   writer: EvidenceWriter;
   /** Data folder holding the farm CA (`<dataDir>/ca`); created on first use. */
   dataDir: string;
-  /** Finds personal data in a request; none → flows are stored without matches. */
+  /** The session's identity: each request is matched against it at capture time (flow `matches`). */
+  identity?: Identity;
+  /** A matcher of your own instead (takes precedence over `identity`); none → flows carry no matches. */
   matcher?: RequestMatcher;
   /** Extra CA certificates (PEM) to trust upstream, beside the system roots (test servers, lab gateways). */
   upstreamCa?: string | string[];
@@ -63,7 +67,7 @@ export async function startCapture(opts: StartCaptureOptions): Promise<CapturePr
     opts.writer,
     options,
     hostPolicy,
-    opts.matcher ?? (() => []),
+    buildMatcher(opts),
     opts.clock,
   );
 
@@ -180,4 +184,11 @@ export async function startCapture(opts: StartCaptureOptions): Promise<CapturePr
       return stopped;
     },
   };
+}
+
+function buildMatcher(opts: StartCaptureOptions): RequestMatcher {
+  if (opts.matcher) return opts.matcher;
+  if (!opts.identity) return () => [];
+  const compiled = compileIdentity(opts.identity);
+  return (req) => matchRequest(compiled, req);
 }

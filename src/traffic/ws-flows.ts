@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import net from 'node:net';
 import type { IWebSocketContext } from 'http-mitm-proxy';
 import type { Headers, Match } from '../evidence/types.ts';
 import { describeError } from '../errors.ts';
@@ -51,7 +52,7 @@ export function attachWebSocketCapture(proxy: QuietProxy, cap: CaptureContext): 
           u.hostname = tunnel.host;
           u.port = String(tunnel.port);
           opts.url = u.toString();
-          if (tunnel.sni) (opts as { servername?: string }).servername = tunnel.sni;
+          if (tunnel.sni && net.isIP(tunnel.sni) === 0) (opts as { servername?: string }).servername = tunnel.sni;
         }
       }
       const url = opts?.url ?? '';

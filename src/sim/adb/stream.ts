@@ -1,0 +1,97 @@
+/**
+ * One ADB stream as a service sees it: ordered reads of what the peer wrote, flow-controlled writes
+ * (each WRTE waits for the peer's OKAY), and close. Services never touch messages or ids.
+ */
+export interface StreamPort {
+  /** Sends one WRTE payload (<= maxdata) and resolves when the peer acknowledged it. */
+  send(payload: Buffer): Promise<void>;
+  /** Sends CLSE (once). */
+  close(): void;
+  readonly maxData: number;
+}
+
+export class AdbStream {
+  private chunks: Buffer[] = [];
+  private waiters: ((chunk: Buffer | null) => void)[] = [];
+  private ended = false;
+  private writeChain: Promise<void> = Promise.resolve();
+  private readonly closeListeners: (() => void)[] = [];
+  closed = false;
+
+  constructor(private readonly port: StreamPort) {}
+
+  /** Called by the connection when the peer's WRTE arrives. */
+  deliver(chunk: Buffer): void {
+    if (this.ended) return;
+    const w = this.waiters.shift();
+    if (w) w(chunk);
+    else this.chunks.push(chunk);
+  }
+
+  /** Called by the connection when the peer closed the stream or the connection went away. */
+  peerClosed(): void {
+    this.ended = true;
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) w(null);
+    for (const l of this.closeListeners.splice(0)) l();
+  }
+
+  onClose(listener: () => void): void {
+    if (this.closed) listener();
+    else this.closeListeners.push(listener);
+  }
+
+  /** Next chunk the peer wrote, or null once the peer closed. */
+  read(): Promise<Buffer | null> {
+    const c = this.chunks.shift();
+    if (c) return Promise.resolve(c);
+    if (this.ended) return Promise.resolve(null);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Exactly n bytes, or fewer if the peer closed first. */
+  async readExactly(n: number): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    let have = 0;
+    while (have < n) {
+      const c = await this.read();
+      if (!c) break;
+      if (have + c.length > n) {
+        const take = n - have;
+        parts.push(c.subarray(0, take));
+        this.chunks.unshift(c.subarray(take));
+        have = n;
+      } else {
+        parts.push(c);
+        have += c.length;
+      }
+    }
+    return Buffer.concat(parts);
+  }
+
+  /** Queues data for the peer, split to maxdata; resolves when all of it was acknowledged. */
+  write(data: Buffer | string): Promise<void> {
+    const buf = typeof data === 'string' ? Buffer.from(data) : data;
+    this.writeChain = this.writeChain.then(async () => {
+      for (let off = 0; off < buf.length && !this.closed; off += this.port.maxData) {
+        await this.port.send(buf.subarray(off, off + this.port.maxData));
+      }
+    });
+    return this.writeChain;
+  }
+
+  /** Waits for queued writes, then closes. */
+  async end(): Promise<void> {
+    await this.writeChain.catch(() => undefined);
+    this.close();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ended = true;
+    for (const w of this.waiters.splice(0)) w(null);
+    this.port.close();
+    for (const l of this.closeListeners.splice(0)) l();
+  }
+}

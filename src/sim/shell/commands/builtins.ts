@@ -1,0 +1,197 @@
+import path from 'node:path/posix';
+import { SimFs } from '../../device/fs.ts';
+import type { CommandContext, ShellCommand } from '../types.ts';
+
+/** The toybox/mksh basics tooling runs around the Android commands. */
+
+const simple = (name: string, run: ShellCommand['run'], aliases?: string[]): ShellCommand => ({
+  name,
+  run,
+  aliases,
+});
+
+function perm(mode: number, dir: boolean): string {
+  const bits = ['r', 'w', 'x'];
+  let s = dir ? 'd' : '-';
+  for (let i = 8; i >= 0; i--) s += mode & (1 << i) ? bits[(8 - i) % 3] : '-';
+  return s;
+}
+
+function ls(ctx: CommandContext): number {
+  const flags = ctx.argv
+    .slice(1)
+    .filter((a) => a.startsWith('-'))
+    .join('');
+  const long = flags.includes('l');
+  const targets = ctx.argv.slice(1).filter((a) => !a.startsWith('-'));
+  let status = 0;
+  for (const t of targets.length ? targets : ['/']) {
+    const st = ctx.device.fs.stat(t);
+    if (!st) {
+      ctx.err(`ls: ${t}: No such file or directory\n`);
+      status = 1;
+      continue;
+    }
+    const rows = st.kind === 'dir' ? (ctx.device.fs.list(t) ?? []) : [{ name: t, stat: st }];
+    for (const r of rows) {
+      if (!long) ctx.out(`${r.name}\n`);
+      else {
+        const d = new Date(r.stat.mtime * 1000).toISOString().slice(0, 16).replace('T', ' ');
+        ctx.out(
+          `${perm(r.stat.mode, r.stat.kind === 'dir')} 1 shell shell ${String(r.stat.size).padStart(8)} ${d} ${r.name}\n`,
+        );
+      }
+    }
+  }
+  return status;
+}
+
+function grep(ctx: CommandContext, input: string): number {
+  const args = ctx.argv.slice(1);
+  let invert = false;
+  let ignoreCase = false;
+  let onlyMatching = false;
+  let count = false;
+  let fixed = false;
+  const patterns: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '-e') patterns.push(args[++i] ?? '');
+    else if (/^-[a-zA-Z]+$/.test(a)) {
+      invert ||= a.includes('v');
+      ignoreCase ||= a.includes('i');
+      onlyMatching ||= a.includes('o');
+      count ||= a.includes('c');
+      fixed ||= a.includes('F');
+    } else patterns.push(a);
+  }
+  if (patterns.length === 0) {
+    ctx.err('usage: grep [-EFciov] PATTERN\n');
+    return 2;
+  }
+  const res = patterns.map(
+    (p) => new RegExp(fixed ? p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : p, ignoreCase ? 'gi' : 'g'),
+  );
+  let n = 0;
+  for (const line of input.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '')) {
+    const hits = res.flatMap((r) => [...line.matchAll(r)].map((m) => m[0]));
+    if (hits.length > 0 === invert) continue;
+    n++;
+    if (count) continue;
+    ctx.out(onlyMatching && !invert ? hits.map((h) => `${h}\n`).join('') : `${line}\n`);
+  }
+  if (count) ctx.out(`${n}\n`);
+  return n > 0 ? 0 : 1;
+}
+
+export const BUILTINS: ShellCommand[] = [
+  simple('true', () => 0),
+  simple('false', () => 1),
+  simple('exit', (ctx) => Number(ctx.argv[1] ?? 0) & 0xff),
+  simple('echo', (ctx) => {
+    const args = ctx.argv.slice(1);
+    const noNewline = args[0] === '-n';
+    ctx.out(`${(noNewline ? args.slice(1) : args).join(' ')}${noNewline ? '' : '\n'}`);
+    return 0;
+  }),
+  simple('export', () => 0),
+  simple('exec', (ctx) => (ctx.argv.length > 1 ? ctx.run(ctx.argv.slice(1)) : 0)),
+  simple('cd', () => 0),
+  simple('pwd', (ctx) => (ctx.out('/\n'), 0)),
+  simple(
+    'id',
+    (ctx) => (
+      ctx.out(
+        'uid=2000(shell) gid=2000(shell) groups=2000(shell),1004(input),1007(log),1011(adb),1015(sdcard_rw),3003(inet) context=u:r:shell:s0\n',
+      ),
+      0
+    ),
+  ),
+  simple('whoami', (ctx) => (ctx.out('shell\n'), 0)),
+  simple('sleep', async (ctx) => {
+    const ms = Math.min(60_000, Number(ctx.argv[1] ?? 0) * 1000);
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, Number.isFinite(ms) ? ms : 0);
+      ctx.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    });
+    return 0;
+  }),
+  simple(
+    'uname',
+    (ctx) => (
+      ctx.out(ctx.argv.includes('-a') ? 'Linux localhost 4.14.117-perf #1 SMP PREEMPT aarch64\n' : 'Linux\n'),
+      0
+    ),
+  ),
+  simple(
+    'date',
+    (ctx) => (
+      ctx.out(`${ctx.argv[1] === '+%s' ? Math.floor(Date.now() / 1000) : new Date().toString()}\n`),
+      0
+    ),
+  ),
+  simple('getenforce', (ctx) => (ctx.out('Enforcing\n'), 0)),
+  simple('ls', ls),
+  simple('cat', async (ctx) => {
+    const files = ctx.argv.slice(1);
+    if (files.length === 0) {
+      ctx.out(await ctx.stdin.readAll());
+      return 0;
+    }
+    let status = 0;
+    for (const f of files) {
+      const data = ctx.device.fs.read(f);
+      if (data) ctx.out(data);
+      else {
+        ctx.err(`cat: ${f}: No such file or directory\n`);
+        status = 1;
+      }
+    }
+    return status;
+  }),
+  simple('mkdir', (ctx) => {
+    for (const d of ctx.argv.slice(1).filter((a) => !a.startsWith('-'))) ctx.device.fs.mkdirp(d);
+    return 0;
+  }),
+  simple('touch', (ctx) => {
+    for (const f of ctx.argv.slice(1)) if (!ctx.device.fs.stat(f)) ctx.device.fs.write(f, Buffer.alloc(0));
+    return 0;
+  }),
+  simple('chmod', () => 0),
+  simple('rm', (ctx) => {
+    const recursive = ctx.argv.some((a) => /^-[a-zA-Z]*[rR]/.test(a));
+    const force = ctx.argv.some((a) => /^-[a-zA-Z]*f/.test(a));
+    let status = 0;
+    for (const f of ctx.argv.slice(1).filter((a) => !a.startsWith('-'))) {
+      try {
+        if (!ctx.device.fs.remove(f, recursive) && !force) {
+          ctx.err(`rm: ${f}: No such file or directory\n`);
+          status = 1;
+        }
+      } catch (e) {
+        ctx.err(`rm: ${(e as Error).message}\n`);
+        status = 1;
+      }
+    }
+    return status;
+  }),
+  simple('mv', (ctx) => {
+    const [from, to] = ctx.argv.slice(1);
+    const data = from ? ctx.device.fs.read(from) : undefined;
+    if (!from || !to || !data) {
+      ctx.err(`mv: ${from ?? ''}: No such file or directory\n`);
+      return 1;
+    }
+    const dest = ctx.device.fs.stat(to)?.kind === 'dir' ? path.join(to, path.basename(from)) : to;
+    ctx.device.fs.write(SimFs.normalize(dest), data);
+    ctx.device.fs.remove(from);
+    return 0;
+  }),
+  simple('grep', async (ctx) => grep(ctx, (await ctx.stdin.readAll()).toString('utf8')), ['egrep']),
+  simple('which', (ctx) => {
+    const name = ctx.argv[1];
+    if (!name) return 1;
+    ctx.out(`/system/bin/${name}\n`);
+    return 0;
+  }),
+];

@@ -41,7 +41,8 @@ export function matches(device: DeviceTraits, sel: DeviceSelector): boolean {
 
 export function describeSelector(sel: DeviceSelector): string {
   const parts = Object.entries(sel).map(
-    ([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+    ([k, v]) =>
+      `${k}=${Array.isArray(v) ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
   );
   return parts.length > 0 ? parts.join(' ') : 'any device';
 }

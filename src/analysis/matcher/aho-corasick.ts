@@ -19,6 +19,8 @@ export interface AutomatonHit {
   end: number;
 }
 
+export type HitHandler = (pattern: number, start: number, end: number) => void;
+
 export class ByteAutomaton {
   readonly patternCount: number;
   readonly stateCount: number;
@@ -31,7 +33,7 @@ export class ByteAutomaton {
   private readonly patterns: Uint8Array[];
   private readonly prefixLength: number;
 
-  constructor(patterns: Uint8Array[], prefixLength = 20) {
+  constructor(patterns: Uint8Array[], prefixLength = 8) {
     this.patterns = patterns;
     this.patternCount = patterns.length;
     this.prefixLength = prefixLength;
@@ -122,24 +124,29 @@ export class ByteAutomaton {
     return this.delta.byteLength + this.outIds.byteLength + this.outStart.byteLength;
   }
 
-  /** Every occurrence of every pattern, in order of end offset. */
-  scan(buf: Uint8Array): AutomatonHit[] {
-    const hits: AutomatonHit[] = [];
-    const { delta, classes } = this;
+  /** Calls `onHit(pattern, start, end)` for every occurrence of every pattern, in order of end offset. */
+  scan(buf: Uint8Array, onHit: HitHandler): void {
+    const { delta, classes, classCount } = this;
     const n = buf.length;
     let s = 0;
     for (let i = 0; i < n; i++) {
       let t = delta[s + (classes[buf[i] as number] as number)] as number;
       if (t < 0) {
         t = ~t;
-        this.collect(t / this.classCount, buf, i, hits);
+        this.confirm(t / classCount, buf, i, onHit);
       }
       s = t;
     }
-    return hits;
   }
 
-  private collect(state: number, buf: Uint8Array, last: number, hits: AutomatonHit[]): void {
+  /** All hits as objects (tests and diagnostics). */
+  hits(buf: Uint8Array): AutomatonHit[] {
+    const out: AutomatonHit[] = [];
+    this.scan(buf, (pattern, start, end) => out.push({ pattern, start, end }));
+    return out;
+  }
+
+  private confirm(state: number, buf: Uint8Array, last: number, onHit: HitHandler): void {
     const from = this.outStart[state] as number;
     const to = this.outStart[state + 1] as number;
     for (let k = from; k < to; k++) {
@@ -156,7 +163,7 @@ export class ByteAutomaton {
           break;
         }
       }
-      if (same) hits.push({ pattern: id, start, end });
+      if (same) onHit(id, start, end);
     }
   }
 }

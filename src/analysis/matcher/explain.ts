@@ -10,7 +10,7 @@ const STEP_WORDS: Record<string, string> = {
   json: 'JSON',
   form: 'a form',
   multipart: 'a multipart body',
-  url: 'URL-encoding',
+  url: 'URL-encoded text',
   hex: 'hex',
   base64: 'base64',
   base64url: 'URL-safe base64',

@@ -62,8 +62,9 @@ function encodingOf(chain: string[], last: string): string {
   return last === 'plain' ? chain.join('>') : `${chain.join('>')}>${last}`;
 }
 
+/** One match per identity field and place: the first (outermost, longest) way it was found there. */
 function report(ctx: Ctx, m: Match): void {
-  const key = `${m.type}\u0000${m.encoding}\u0000${m.where}\u0000${m.path ?? ''}`;
+  const key = `${m.type}\u0000${m.where}\u0000${m.path ?? ''}`;
   if (ctx.seen.has(key)) return;
   ctx.seen.add(key);
   ctx.matches.push(m);
@@ -74,7 +75,7 @@ function isDigit(b: number | undefined): boolean {
 }
 
 interface PassResult {
-  values: { type: string; encoding: string; text: string }[];
+  values: { type: string; encoding: string; text: string; start: number; end: number }[];
   blobs: number[];
   coords: Coordinate[];
 }
@@ -82,22 +83,22 @@ interface PassResult {
 function pass(ctx: Ctx, buf: Uint8Array): PassResult {
   const result: PassResult = { values: [], blobs: [], coords: [] };
   const { patterns, location } = ctx.ci;
-  for (const h of ctx.ci.automaton.scan(buf)) {
-    const p = patterns[h.pattern];
-    if (!p) continue;
+  ctx.ci.automaton.scan(buf, (id, start, end) => {
+    const p = patterns[id];
+    if (!p) return;
     if (p.kind === 'value') {
-      if (p.digitBoundary && (isDigit(buf[h.start - 1]) || isDigit(buf[h.end]))) continue;
+      if (p.digitBoundary && (isDigit(buf[start - 1]) || isDigit(buf[end]))) return;
       for (const o of p.owners) {
-        if (o.edge && !base64EdgeHolds(buf, h.start, h.end, o.edge)) continue;
-        result.values.push({ type: o.type, encoding: o.encoding, text: p.text });
+        if (o.edge && !base64EdgeHolds(buf, start, end, o.edge)) continue;
+        result.values.push({ type: o.type, encoding: o.encoding, text: p.text, start, end });
       }
     } else if (p.kind === 'blob') {
-      if (!isBase64Char(buf[h.start - 1])) result.blobs.push(h.start);
+      if (!isBase64Char(buf[start - 1])) result.blobs.push(start);
     } else if (location) {
-      const c = readCoordinate(buf, h.start, location);
+      const c = readCoordinate(buf, start, location);
       if (c) result.coords.push(c);
     }
-  }
+  });
   return result;
 }
 
@@ -151,14 +152,15 @@ function scanBuffer(ctx: Ctx, buf: Uint8Array, place: Place, hint?: Hint): void 
   ) {
     if (interesting || buf.includes(0x25) || buf.includes(0x2b) || found.blobs.length > 0) {
       const chain = hint === 'form' ? [...place.chain, 'form'] : place.chain;
-      fields = formFields(buf).map((f) => ({
-        path: childPath(place.path, f.key),
-        bytes: f.raw,
-        chain,
-        ...(f.decoded
-          ? { decoded: { bytes: f.value, chain: hint === 'form' ? chain : [...chain, 'url'] } }
-          : {}),
-      }));
+      // A form is URL-encoded by definition: read its decoded values first. A query string is read as
+      // sent first, so a value the app did not encode is not labelled `url`.
+      fields = formFields(buf).map((f): Field => {
+        const path = childPath(place.path, f.key);
+        if (!f.decoded) return { path, bytes: f.raw, chain };
+        return hint === 'form'
+          ? { path, bytes: f.value, chain, also: { bytes: f.raw, chain } }
+          : { path, bytes: f.raw, chain, also: { bytes: f.value, chain: [...chain, 'url'] } };
+      });
     }
   }
 
@@ -168,7 +170,7 @@ function scanBuffer(ctx: Ctx, buf: Uint8Array, place: Place, hint?: Hint): void 
     for (const f of fields) {
       const at: Place = { where: place.where, path: f.path, chain: f.chain, depth: place.depth + 1 };
       scanBuffer(ctx, f.bytes, at, f.hint);
-      if (f.decoded) scanAlso(ctx, f.decoded.bytes, { ...at, chain: f.decoded.chain }, f.hint);
+      if (f.also) scanBuffer(ctx, f.also.bytes, { ...at, chain: f.also.chain }, f.hint);
     }
     const inFields = new Set(ctx.matches.slice(before).map((m) => m.type));
     // Latitude and longitude in separate fields: pair them at the level of the whole document.
@@ -178,7 +180,12 @@ function scanBuffer(ctx: Ctx, buf: Uint8Array, place: Place, hint?: Hint): void 
     if (values.length === 0) return;
   }
 
+  // Decode base64 runs first: a value found inside a decoded run is reported once, through the decoding
+  // (with its JSON path), not again as the alignment variant seen in the raw run.
+  const opened = deeper && !fields ? openBase64Blobs(ctx, buf, found.blobs, place) : [];
+  values.sort((a, b) => b.end - b.start - (a.end - a.start));
   for (const v of values) {
+    if (opened.some((b) => b.types.has(v.type) && v.start >= b.start && v.end <= b.end)) continue;
     report(ctx, {
       type: v.type,
       encoding: encodingOf(place.chain, v.encoding),
@@ -189,7 +196,6 @@ function scanBuffer(ctx: Ctx, buf: Uint8Array, place: Place, hint?: Hint): void 
   }
   if (fields) return;
   reportLocation(ctx, found.coords, place, null);
-  if (deeper) openBase64Blobs(ctx, buf, found.blobs, place);
 }
 
 interface Field {
@@ -198,22 +204,8 @@ interface Field {
   chain: string[];
   num?: number;
   hint?: Hint;
-  /** A decoded form of the same field (percent-decoding), scanned for what the raw bytes did not show. */
-  decoded?: { bytes: Uint8Array; chain: string[] };
-}
-
-/**
- * Scans a decoded copy of something already scanned raw, keeping only identity fields the raw scan did
- * not find at the same place — so a value sent plainly is not reported again as URL-encoded.
- */
-function scanAlso(ctx: Ctx, bytes: Uint8Array, place: Place, hint?: Hint): void {
-  const sub: Ctx = { ci: ctx.ci, matches: [], seen: new Set(), budget: ctx.budget };
-  scanBuffer(sub, bytes, place, hint);
-  ctx.budget = sub.budget;
-  for (const m of sub.matches) {
-    if (!ctx.matches.some((x) => x.type === m.type && x.where === m.where && x.path === m.path))
-      report(ctx, m);
-  }
+  /** The same field read another way (raw or percent-decoded), for what the first reading did not show. */
+  also?: { bytes: Uint8Array; chain: string[] };
 }
 
 function pathOf(place: Place): { path?: string } {
@@ -274,7 +266,14 @@ function reportLocation(ctx: Ctx, coords: Coordinate[], place: Place, fields: Fi
   });
 }
 
-function openBase64Blobs(ctx: Ctx, buf: Uint8Array, starts: number[], place: Place): void {
+/** Decodes the base64 runs that start at trigger positions; returns each run with the fields found in it. */
+function openBase64Blobs(
+  ctx: Ctx,
+  buf: Uint8Array,
+  starts: number[],
+  place: Place,
+): { start: number; end: number; types: Set<string> }[] {
+  const opened: { start: number; end: number; types: Set<string> }[] = [];
   let doneUntil = -1;
   for (const start of starts) {
     if (start < doneUntil) continue;
@@ -283,9 +282,12 @@ function openBase64Blobs(ctx: Ctx, buf: Uint8Array, starts: number[], place: Pla
     if (end - start < 16) continue;
     const text = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
     const decoded = Buffer.from(text, 'base64');
-    if (!spend(ctx, decoded.length)) return;
+    if (!spend(ctx, decoded.length)) break;
+    const before = ctx.matches.length;
     scanBuffer(ctx, decoded, { ...place, chain: [...place.chain, 'base64'], depth: place.depth + 1 });
+    opened.push({ start, end, types: new Set(ctx.matches.slice(before).map((m) => m.type)) });
   }
+  return opened;
 }
 
 function headerValue(headers: [string, string][], name: string): string | undefined {
@@ -314,7 +316,7 @@ export function scanRequest(ci: CompiledIdentity, req: RequestInput): Match[] {
   const baseBytes = Buffer.from(base, 'utf8');
   scanBuffer(ctx, baseBytes, { where: 'url', chain: [], depth: 0 });
   if (base.includes('%'))
-    scanAlso(ctx, percentDecode(baseBytes, false), { where: 'url', chain: ['url'], depth: 0 });
+    scanBuffer(ctx, percentDecode(baseBytes, false), { where: 'url', chain: ['url'], depth: 0 });
   if (query) scanBuffer(ctx, Buffer.from(query, 'utf8'), { where: 'query', chain: [], depth: 0 }, 'query');
 
   for (const [name, value] of req.headers) {
@@ -324,7 +326,7 @@ export function scanRequest(ci: CompiledIdentity, req: RequestInput): Match[] {
         const bytes = Buffer.from(c.value, 'utf8');
         const at: Place = { where: 'cookie', path: c.name, chain: [], depth: 0 };
         scanBuffer(ctx, bytes, at);
-        if (c.value.includes('%')) scanAlso(ctx, percentDecode(bytes, false), { ...at, chain: ['url'] });
+        if (c.value.includes('%')) scanBuffer(ctx, percentDecode(bytes, false), { ...at, chain: ['url'] });
       }
     } else {
       scanBuffer(ctx, Buffer.from(value, 'utf8'), { where: 'header', path: lower, chain: [], depth: 0 });

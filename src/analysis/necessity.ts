@@ -5,6 +5,7 @@
  * what a run-time test can observe. Most R8 items are typed in by the user (names, ID numbers, addresses)
  * and never come from device reads, so they do not appear in `deviceData`.
  *
+ * The slugs are the category ids of src/config/categories.ts (what a parsed suite puts in `meta.category`).
  * Source: https://www.cac.gov.cn/2021-03/22/c_1617990997054277.htm (Art. 5, items 1–39).
  * `phoneNumber` is listed where R8 names 注册用户移动电话号码, because carrier one-tap login reads it from
  * the SIM; rules treat it as necessary there (RULES.md FP trap: category necessity).
@@ -188,7 +189,8 @@ export const NO_PI_CATEGORIES: readonly string[] = R8_CATEGORIES.filter(
 /** The R8 category a suite names (Chinese name or English slug, case-insensitive), if any. */
 export function findCategory(name: string | null | undefined): AppCategory | undefined {
   if (!name) return undefined;
-  const n = name.trim().toLowerCase();
+  // Suites write the id (news), the R8 name (新闻资讯) or the name with 类 (新闻资讯类).
+  const n = name.trim().toLowerCase().replace(/类$/, '');
   return R8_CATEGORIES.find((c) => c.zh === n || c.en === n);
 }
 

@@ -20,9 +20,15 @@ export const piBg001 = defineRule({
   evaluate(ctx) {
     const stays = ctx.phases.background.filter((b) => b.to - b.from >= ctx.params.minDwellMs);
     if (stays.length === 0) {
-      return { violations: [], notEvaluated: `the journey had no background stay of at least ${fmtT(ctx.params.minDwellMs)}` };
+      return {
+        violations: [],
+        notEvaluated: `the journey had no background stay of at least ${fmtT(ctx.params.minDwellMs)}`,
+      };
     }
-    const groups = new Map<string, { actor: string; calls: EvApiCall[]; types: Set<string>; stay: (typeof stays)[number] }>();
+    const groups = new Map<
+      string,
+      { actor: string; calls: EvApiCall[]; types: Set<string>; stay: (typeof stays)[number] }
+    >();
     for (const call of ctx.derived.piReads) {
       if (call.fg) continue;
       const stay = stays.find((b) => call.t >= b.effectiveFrom && call.t <= b.to);
@@ -38,7 +44,13 @@ export const piBg001 = defineRule({
       key,
       t: (g.calls[0] as EvApiCall).t,
       evidence: evidenceIds([g.stay.marker.id, ...g.calls.map((c) => c.id)]),
-      data: { actor: g.actor, types: [...g.types].sort(), cause: g.stay.cause, since: g.stay.from, reads: g.calls.length },
+      data: {
+        actor: g.actor,
+        types: [...g.types].sort(),
+        cause: g.stay.cause,
+        since: g.stay.from,
+        reads: g.calls.length,
+      },
     }));
     violations.sort((a, b) => a.t - b.t || (a.key < b.key ? -1 : 1));
     return { violations };

@@ -24,7 +24,9 @@ export const piFreq001 = defineRule({
       /** A period of ≤2 s is severe [T]. */
       severePeriodMs: z.number().min(0).default(2000),
       /** Continuous-need categories (R8 names) where periodic location is the feature (FP: navigation, ride-hailing, sports). */
-      continuousLocationCategories: z.array(z.string()).default(['地图导航', '网络约车', '用车服务', '运动健身']),
+      continuousLocationCategories: z
+        .array(z.string())
+        .default(['地图导航', '网络约车', '用车服务', '运动健身']),
     })
     .strict(),
   needs: ['hooks'],
@@ -33,7 +35,10 @@ export const piFreq001 = defineRule({
     const cat = findCategory(ctx.ev.session.category);
     const continuous = cat !== undefined && p.continuousLocationCategories.includes(cat.zh);
     // series per (PI type, collector): times plus whether the read returned nothing.
-    const series = new Map<string, { type: string; actor: string; points: { t: number; nul: boolean; call: EvApiCall }[] }>();
+    const series = new Map<
+      string,
+      { type: string; actor: string; points: { t: number; nul: boolean; call: EvApiCall }[] }
+    >();
     for (const call of ctx.derived.piReads) {
       const who = ctx.derived.collectorOf(call);
       if (!who) continue;
@@ -60,14 +65,20 @@ export const piFreq001 = defineRule({
       let best: [number, number] | null = null;
       let start = 0;
       for (let i = 1; i <= kept.length; i++) {
-        const ok = i < kept.length && (kept[i] as (typeof kept)[number]).t - (kept[i - 1] as (typeof kept)[number]).t <= p.maxPeriodMs;
+        const ok =
+          i < kept.length &&
+          (kept[i] as (typeof kept)[number]).t - (kept[i - 1] as (typeof kept)[number]).t <= p.maxPeriodMs;
         if (ok) continue;
-        if (i - 1 - start >= p.minIntervals && (!best || i - 1 - start > best[1] - best[0])) best = [start, i - 1];
+        if (i - 1 - start >= p.minIntervals && (!best || i - 1 - start > best[1] - best[0]))
+          best = [start, i - 1];
         start = i;
       }
       if (!best) continue;
       const run = kept.slice(best[0], best[1] + 1);
-      const gaps = run.slice(1).map((pt, i) => pt.t - (run[i] as (typeof run)[number]).t).sort((a, b) => a - b);
+      const gaps = run
+        .slice(1)
+        .map((pt, i) => pt.t - (run[i] as (typeof run)[number]).t)
+        .sort((a, b) => a - b);
       const period = gaps[Math.floor(gaps.length / 2)] as number;
       const first = run[0] as (typeof run)[number];
       const last = run[run.length - 1] as (typeof run)[number];
@@ -76,7 +87,14 @@ export const piFreq001 = defineRule({
         t: first.t,
         severity: period <= p.severePeriodMs ? 'C' : undefined,
         evidence: evidenceIds(run.map((pt) => pt.call.id)),
-        data: { type: s.type, actor: s.actor, periodMs: period, reads: run.length, fromT: first.t, toT: last.t },
+        data: {
+          type: s.type,
+          actor: s.actor,
+          periodMs: period,
+          reads: run.length,
+          fromT: first.t,
+          toT: last.t,
+        },
       });
     }
     violations.sort((a, b) => a.t - b.t || (a.key < b.key ? -1 : 1));

@@ -35,13 +35,20 @@ export function exitAfter(
   if (!app) return undefined;
   const end = t0 + windowMs;
   // The harness sending the app away (BG, FORCE_STOP, SCREEN_OFF) is not the app exiting (RULES.md §3 (4)).
-  const harness = ev.markers.find((m) => ['BG', 'FORCE_STOP', 'SCREEN_OFF'].includes(m.name) && m.t > t0 && m.t <= end);
+  const harness = ev.markers.find(
+    (m) => ['BG', 'FORCE_STOP', 'SCREEN_OFF'].includes(m.name) && m.t > t0 && m.t <= end,
+  );
   const limit = harness ? harness.t : end;
   const fg = ev.foregrounds.find(
     (f) => f.t > t0 && f.t <= limit && f.data.package !== app && !SYSTEM_UI_PACKAGES.includes(f.data.package),
   );
-  const died = ev.processDeaths.find((p) => p.t > t0 && p.t <= limit && (p.data.package === app || p.data.process.startsWith(app)));
-  const first = [fg && { t: fg.t, id: fg.id, how: 'left' as const, to: fg.data.package }, died && { t: died.t, id: died.id, how: 'died' as const, to: null }]
+  const died = ev.processDeaths.find(
+    (p) => p.t > t0 && p.t <= limit && (p.data.package === app || p.data.process.startsWith(app)),
+  );
+  const first = [
+    fg && { t: fg.t, id: fg.id, how: 'left' as const, to: fg.data.package },
+    died && { t: died.t, id: died.id, how: 'died' as const, to: null },
+  ]
     .filter((x): x is NonNullable<typeof x> => Boolean(x))
     .sort((a, b) => a.t - b.t)[0];
   return first;
@@ -75,14 +82,26 @@ export const perm001 = defineRule({
           key: `${perm}|exit|${d.id}`,
           t: exit.t,
           evidence: [d.id, exit.id],
-          data: { permission: perm, kind: exit.how === 'died' ? 'died' : 'left', afterMs: exit.t - d.t, to: exit.to },
+          data: {
+            permission: perm,
+            kind: exit.how === 'died' ? 'died' : 'left',
+            afterMs: exit.t - d.t,
+            to: exit.to,
+          },
         });
       }
       // The denied prompt counts as the first one shown.
-      const lastPrompt = [...ctx.ev.markers].reverse().find((m) => m.name === 'PERM_PROMPT' && m.t <= d.t && samePermission(m.arg, d.arg));
+      const lastPrompt = [...ctx.ev.markers]
+        .reverse()
+        .find((m) => m.name === 'PERM_PROMPT' && m.t <= d.t && samePermission(m.arg, d.arg));
       const from = lastPrompt ? lastPrompt.t : d.t;
       const prompts = ctx.ev.markers.filter(
-        (m) => m.name === 'PERM_PROMPT' && !byOs(m) && samePermission(m.arg, d.arg) && m.t >= from && m.t <= from + ctx.params.loopWindowMs,
+        (m) =>
+          m.name === 'PERM_PROMPT' &&
+          !byOs(m) &&
+          samePermission(m.arg, d.arg) &&
+          m.t >= from &&
+          m.t <= from + ctx.params.loopWindowMs,
       );
       const shown = prompts.length + (lastPrompt ? 0 : 1);
       if (shown >= ctx.params.loopPrompts) {
@@ -118,7 +137,10 @@ export const perm002 = defineRule({
   params: z
     .object({
       /** No new prompt for a denied permission within 48 h [T]. */
-      quietMs: z.number().min(0).default(48 * 3600_000),
+      quietMs: z
+        .number()
+        .min(0)
+        .default(48 * 3600_000),
       /** … unless the user tapped a feature in the preceding 2 s [P]. */
       tapExemptMs: z.number().min(0).default(2000),
     })
@@ -199,7 +221,8 @@ export const perm003 = defineRule({
     return { violations };
   },
   explain(v) {
-    const since = v.data.sinceLaunchMs === null ? '' : `, ${fmtT(Number(v.data.sinceLaunchMs))} after launch,`;
+    const since =
+      v.data.sinceLaunchMs === null ? '' : `, ${fmtT(Number(v.data.sinceLaunchMs))} after launch,`;
     return `The app asked for the permission ${String(v.data.permission)} at ${fmtT(v.t)}${since} before the user used a feature that needs it.`;
   },
 });
@@ -227,7 +250,9 @@ export const perm004 = defineRule({
     for (const c of ctx.ev.apiCalls) {
       if (c.category !== 'permission-request' || !ctx.derived.collectorOf(c)) continue;
       const perms = permissionsIn(c.args);
-      const groups = [...new Set(perms.map((p) => PERMISSION_GROUPS[p]).filter((g): g is string => Boolean(g)))].sort();
+      const groups = [
+        ...new Set(perms.map((p) => PERMISSION_GROUPS[p]).filter((g): g is string => Boolean(g))),
+      ].sort();
       if (groups.length <= ctx.params.maxGroups) continue;
       let blocking: { denial: EvMarker; exit: NonNullable<ReturnType<typeof exitAfter>> } | null = null;
       const denied = ds.filter((d) => d.t >= c.t && perms.includes(fullPermission(d.arg as string)));

@@ -38,11 +38,16 @@ export const piScope002 = defineRule({
     for (const c of ctx.ev.apiCalls) {
       if (INSTALLED.test(c.api)) add('apps', c);
       else if (QUERY_LAUNCHERS.test(c.api)) {
-        const launcherQuery = c.args === null || /android\.intent\.(action\.MAIN|category\.LAUNCHER)/.test(JSON.stringify(c.args));
+        const launcherQuery =
+          c.args === null ||
+          /android\.intent\.(action\.MAIN|category\.LAUNCHER)/.test(JSON.stringify(c.args));
         if (launcherQuery && packageCount(c.ret) > ctx.params.launcherQueryMaxPackages) add('apps', c);
       } else if (c.category === 'clipboard' && CLIP_READ.test(c.api)) {
         const tap = ctx.derived.taps.find(
-          (m) => m.t <= c.t && m.t >= c.t - ctx.params.pasteTapWindowMs && matchesWord(textOf(m.detail, m.arg), PASTE_WORDS),
+          (m) =>
+            m.t <= c.t &&
+            m.t >= c.t - ctx.params.pasteTapWindowMs &&
+            matchesWord(textOf(m.detail, m.arg), PASTE_WORDS),
         );
         if (!tap) add('clipboard', c);
       }
@@ -76,7 +81,8 @@ export function packageCount(ret: unknown): number {
   if (ret && typeof ret === 'object') {
     const o = ret as Record<string, unknown>;
     for (const k of ['size', 'count', 'length']) if (typeof o[k] === 'number') return o[k] as number;
-    for (const k of ['items', 'packages', 'names']) if (Array.isArray(o[k])) return (o[k] as unknown[]).length;
+    for (const k of ['items', 'packages', 'names'])
+      if (Array.isArray(o[k])) return (o[k] as unknown[]).length;
   }
   return 0;
 }

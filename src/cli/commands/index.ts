@@ -1,22 +1,12 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerAnalyze } from './analyze.ts';
-import { registerBundle } from './bundle.ts';
 import { registerCa } from './ca.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerLater } from './later.ts';
-import { registerSessions } from './sessions.ts';
 import { registerValidate } from './validate.ts';
 
 /** A command module adds its command(s) to the program. One line here per module. */
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [
-  registerDoctor,
-  registerCa,
-  registerValidate,
-  registerAnalyze,
-  registerSessions,
-  registerBundle,
-  registerLater,
-];
+export const COMMANDS: RegisterCommand[] = [registerDoctor, registerCa, registerValidate, registerAnalyze, registerLater];

@@ -146,12 +146,15 @@ function bytes(v: unknown): unknown {
   if (all === undefined) return value(v);
   const kept = all.slice(0, LIMITS.bytes);
   const hex = kept.map((b) => b.toString(16).padStart(2, '0')).join('');
-  const printable = kept.every(
-    (b) => (b >= 0x20 && b < 0x7f) || b === 0x0a || b === 0x0d || b === 0x09 || b >= 0x80,
-  );
   const summary: Obj = { length: all.length, hex };
-  if (printable && kept.length > 0) summary.text = utf8Decode(kept);
-  if (all.length > kept.length) summary.truncated = true;
+  const truncated = all.length > kept.length;
+  const text = utf8Decode(kept);
+  // Text only when the bytes are valid UTF-8 without control characters (a multi-byte character cut by
+  // truncation at the end is fine).
+  const body = truncated ? text.replace(/\ufffd+$/, '') : text;
+  const control = kept.some((b) => (b < 0x20 ? b !== 0x09 && b !== 0x0a && b !== 0x0d : b === 0x7f));
+  if (kept.length > 0 && !control && !body.includes('\ufffd')) summary.text = body;
+  if (truncated) summary.truncated = true;
   return summary;
 }
 

@@ -1,0 +1,78 @@
+/**
+ * The hooks probe's sink: agent messages (Frida or sim) → the session timeline. `api` messages become
+ * API-call events; installation reports, drops, TLS bypasses and agent errors become `hook` events of
+ * their own type. A message that does not decode is recorded as a `hook-error` event and the session
+ * goes on (STYLE.md 8).
+ */
+import { describeError } from '../errors.ts';
+import type { EvidenceWriter } from '../evidence/types.ts';
+import { childLog } from '../log.ts';
+import { decodeAgentMessage, type DecodeContext, type DecodedMessage } from './messages.ts';
+
+export interface HookRecorderOptions extends DecodeContext {
+  writer: EvidenceWriter;
+  session: string;
+  /** Session time now, for events that carry no agent time (decode failures, script errors). */
+  now: () => number;
+}
+
+export interface HookRecorder {
+  onMessage(raw: unknown): DecodedMessage | null;
+  readonly counts: { api: number; coalesced: number; events: number; errors: number };
+}
+
+export function createHookRecorder(o: HookRecorderOptions): HookRecorder {
+  const log = childLog({ probe: 'hooks', session: o.session });
+  const counts = { api: 0, coalesced: 0, events: 0, errors: 0 };
+  const event = (t: number, type: string, data: unknown): void => {
+    counts.events++;
+    o.writer.appendEvent({ session: o.session, t, source: 'hook', type, data });
+  };
+  return {
+    counts,
+    onMessage(raw) {
+      let decoded: DecodedMessage;
+      try {
+        decoded = decodeAgentMessage(raw, o);
+      } catch (err) {
+        counts.errors++;
+        log.warn({ err: describeError(err) }, 'undecodable agent message');
+        event(o.now(), 'hook-error', { where: 'decode', message: describeError(err) });
+        return null;
+      }
+      switch (decoded.kind) {
+        case 'api':
+          counts.api++;
+          if (decoded.call.count !== undefined) counts.coalesced += decoded.call.count;
+          o.writer.appendApiCall(o.session, decoded.t, decoded.call);
+          break;
+        case 'hooks':
+          event(decoded.t, 'hook-status', {
+            installed: decoded.installed,
+            missing: decoded.missing,
+            tls: decoded.tls,
+          });
+          break;
+        case 'dropped':
+          event(decoded.t, 'hook-dropped', { api: decoded.api, count: decoded.count, lastT: decoded.lastT });
+          break;
+        case 'tls':
+          event(decoded.t, 'tls-bypass', { api: decoded.api, host: decoded.host });
+          break;
+        case 'agent-error':
+          counts.errors++;
+          event(decoded.t, 'hook-error', { where: decoded.where, message: decoded.message });
+          break;
+        case 'script-error':
+          counts.errors++;
+          event(o.now(), 'hook-error', {
+            where: 'script',
+            message: decoded.description,
+            stack: decoded.stack ?? null,
+          });
+          break;
+      }
+      return decoded;
+    },
+  };
+}

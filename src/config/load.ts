@@ -65,8 +65,10 @@ function syntaxProblems(src: YamlSource, text: string): ConfigProblem[] {
   return src.doc.errors.map((e) => {
     const [start, end] = e.pos;
     let message = e.message.replace(/\s+/g, ' ').trim();
-    if (e.code === 'DUPLICATE_KEY') message = `duplicate key '${text.slice(start, end).trim() || '?'}'`;
-    else if (e.code === 'TAB_AS_INDENT') message = 'tab used for indentation; indent with spaces';
+    if (e.code === 'DUPLICATE_KEY') {
+      const key = /^\s*["']?([^"':\n]*)/.exec(text.slice(start, start + 200))?.[1]?.trim();
+      message = `duplicate key '${key || text.slice(start, end)}'`;
+    } else if (e.code === 'TAB_AS_INDENT') message = 'tab used for indentation; indent with spaces';
     else if (e.code === 'MULTIPLE_DOCS') message = "several YAML documents ('---'); put one in each file";
     return { pos: posAt(src, start), where: 'YAML', message };
   });

@@ -45,8 +45,10 @@ export function didYouMean(word: string, options: readonly string[]): string {
   const lower = options.find((o) => o.toLowerCase() === word.toLowerCase());
   if (lower) return ` (did you mean '${lower}'?)`;
   const best = closest(word, options);
-  // Allow about one edit per three characters: 'txt'→'text', 'tapon'→'tapOn', not 'foo'→'text'.
-  return distance(word, best) <= Math.max(1, Math.floor(best.length / 3)) ? ` (did you mean '${best}'?)` : '';
+  // Allow about one edit per three characters (a swap counts two): 'txt'→'text', 'tapon'→'tapOn', not 'foo'→'text'.
+  // One-letter options (severities) are one edit from anything: no fuzzy hint for those.
+  if (best.length < 3) return '';
+  return distance(word, best) <= Math.ceil(best.length / 3) ? ` (did you mean '${best}'?)` : '';
 }
 
 /** `'abc'`, `3`, `a list`, `a map`, `null` — a value as a problem message shows it. */
@@ -129,15 +131,17 @@ export const configErrorMap: z.core.$ZodErrorMap = (iss) => {
     case 'invalid_format':
       return `expected ${iss.format === 'regex' ? `text matching ${String(iss.pattern)}` : `a valid ${iss.format}`}, got ${describeValue(input)}`;
     case 'invalid_key':
-      return `invalid key ${describeValue(input)}: ${iss.issues.map((i) => i.message).join('; ')}`;
+      return iss.issues.map((i) => i.message).join('; ') || `invalid key ${describeValue(input)}`;
     case 'invalid_union': {
       const { discriminator, options } = iss as { discriminator?: string; options?: unknown[] };
       if (discriminator && options) {
         const values = options.map(String);
-        if (input === undefined)
+        // zod hands over the whole object; the problem is its discriminator value.
+        const value = discriminatorValue(input, discriminator);
+        if (value === undefined)
           return `missing required key '${discriminator}' (one of ${values.join('|')})`;
-        const hint = typeof input === 'string' ? didYouMean(input, values) : '';
-        return `expected one of ${values.join('|')}, got ${describeValue(input)}${hint}`;
+        const hint = typeof value === 'string' ? didYouMean(value, values) : '';
+        return `expected one of ${values.join('|')}, got ${describeValue(value)}${hint}`;
       }
       return `expected one of the allowed forms, got ${describeValue(input)}`;
     }
@@ -145,6 +149,10 @@ export const configErrorMap: z.core.$ZodErrorMap = (iss) => {
       return undefined;
   }
 };
+
+function discriminatorValue(input: unknown, key: string): unknown {
+  return input !== null && typeof input === 'object' ? (input as Record<string, unknown>)[key] : input;
+}
 
 /** Parse options that produce the messages above (and keep inputs for the path fix-ups below). */
 export const PARSE_PARAMS = { error: configErrorMap, reportInput: true } as const;
@@ -200,10 +208,16 @@ export function issuesToProblems(
     if (iss.code === 'unrecognized_keys') key = iss.keys[0];
     else if (iss.code === 'custom' && typeof (iss.params as Partial<AtKey> | undefined)?.atKey === 'string') {
       key = (iss.params as AtKey).atKey;
+    } else if (iss.code === 'invalid_key' && p.length > 0) {
+      // A bad key in a record: point at the key itself.
+      key = String(p[p.length - 1]);
+      p = p.slice(0, -1);
     } else if (
-      (iss.code === 'invalid_type' || (iss.code === 'invalid_union' && 'discriminator' in iss)) &&
-      iss.input === undefined &&
-      p.length > 0
+      p.length > 0 &&
+      ((iss.code === 'invalid_type' && iss.input === undefined) ||
+        (iss.code === 'invalid_union' &&
+          typeof iss.discriminator === 'string' &&
+          discriminatorValue(iss.input, iss.discriminator) === undefined))
     ) {
       // A missing key is reported on the map that should hold it.
       p = p.slice(0, -1);

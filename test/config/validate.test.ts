@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+
+async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(['node', 'appwarden', ...args], {
+    out: (s) => (out += s),
+    err: (s) => (err += `${s}\n`),
+  });
+  return { code, out, err };
+}
+
+const FIX = 'test/fixtures/config';
+
+describe('appwarden validate', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-validate-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('prints OK with the detected kind for good files and exits 0', async () => {
+    const r = await runCli([
+      'validate',
+      'devices.yaml',
+      `${FIX}/scenarios/refuse-then-relaunch.yaml`,
+      `${FIX}/suites/nightly.yaml`,
+      `${FIX}/rules/strict.yaml`,
+    ]);
+    expect(r.err).toBe('');
+    expect(r.out).toBe(
+      [
+        'OK devices.yaml (devices)',
+        `OK ${FIX}/scenarios/refuse-then-relaunch.yaml (scenario)`,
+        `OK ${FIX}/suites/nightly.yaml (suite)`,
+        `OK ${FIX}/rules/strict.yaml (rules)`,
+        '',
+      ].join('\n'),
+    );
+    expect(r.code).toBe(0);
+  });
+
+  it('prints the positioned error of each bad file and exits 2', async () => {
+    const unknown = path.join(dir, 'what.yaml');
+    fs.writeFileSync(unknown, 'name: a\n');
+    const r = await runCli([
+      'validate',
+      `${FIX}/bad/unknown-key.yaml`,
+      'devices.yaml',
+      unknown,
+      path.join(dir, 'none.yaml'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('OK devices.yaml (devices)\n');
+    expect(r.err.split('\n')).toEqual([
+      `${FIX}/bad/unknown-key.yaml:5:7 step 2 'tapOn': unknown key 'txt' (did you mean 'text'?)`,
+      `${unknown}:1:1 top level: cannot tell what kind of config this is; add 'kind: devices|scenario|suite|rules' at the top`,
+      `Failed to read ${path.join(dir, 'none.yaml')}: no such file. Check the path.`,
+      '',
+    ]);
+  });
+
+  it("checks a suite's scenarios with the suite's parameter overrides", async () => {
+    const r = await runCli(['validate', `${FIX}/bad/suite-bad-override.yaml`]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      `Failed to apply parameter 'skipp' to scenario ${FIX}/scenarios/dismiss-popup.yaml: the scenario does not declare it (did you mean 'skip'?). Declared: skip. (scenario of suite ${FIX}/bad/suite-bad-override.yaml)`,
+    );
+  });
+
+  it('honours --kind', async () => {
+    const r = await runCli(['validate', '--kind', 'scenario', 'devices.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^devices\.yaml:\d+:\d+ /);
+  });
+});

@@ -61,6 +61,11 @@ export interface EventFilter {
 
 export const DATABASE_FILE = 'evidence.sqlite';
 
+/** Whether `dataDir` holds an evidence store (so that read-only commands need not create one). */
+export function storeExists(dataDir: string): boolean {
+  return fs.existsSync(path.join(path.resolve(dataDir), DATABASE_FILE));
+}
+
 /** Opens the store in `dataDir` (created if missing), migrating it and marking interrupted sessions. */
 export function openStore(opts: StoreOptions): EvidenceStore {
   const dataDir = path.resolve(opts.dataDir);

@@ -63,3 +63,45 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
 
 export { SimDevice } from './device/device.ts';
 export type { AppRuntime, AppRuntimeFactory, InputEvent } from './device/runtime.ts';
+
+export interface SimGroupOptions {
+  count: number;
+  /** Base seed; sim i gets `${seed}-${i}` so a group is reproducible. Default: random. */
+  seed?: string;
+  /** First port; sim i listens on port + i. 0 (default) = free ports. */
+  port?: number;
+  host?: string;
+}
+
+/** Starts `count` sims in this process; if one fails, the ones already started are stopped. */
+export async function startSims(opts: SimGroupOptions): Promise<Sim[]> {
+  const base = opts.seed ?? randomBytes(6).toString('hex');
+  const sims: Sim[] = [];
+  try {
+    for (let i = 0; i < opts.count; i++) {
+      sims.push(
+        await startSim({
+          seed: opts.count === 1 && opts.seed ? base : `${base}-${i}`,
+          port: opts.port ? opts.port + i : 0,
+          host: opts.host,
+        }),
+      );
+    }
+  } catch (err) {
+    await Promise.all(sims.map((s) => s.stop()));
+    throw err;
+  }
+  return sims;
+}
+
+/** Resolves on the first of SIGINT/SIGTERM (Ctrl-C), then removes its handlers. */
+export function untilInterrupted(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+    const on = (sig: NodeJS.Signals): void => {
+      for (const s of signals) process.off(s, on);
+      resolve(sig);
+    };
+    for (const s of signals) process.on(s, on);
+  });
+}

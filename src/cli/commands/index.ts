@@ -4,9 +4,17 @@ import { registerAnalyze } from './analyze.ts';
 import { registerCa } from './ca.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerLater } from './later.ts';
+import { registerSim } from './sim.ts';
 import { registerValidate } from './validate.ts';
 
 /** A command module adds its command(s) to the program. One line here per module. */
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerDoctor, registerCa, registerValidate, registerAnalyze, registerLater];
+export const COMMANDS: RegisterCommand[] = [
+  registerDoctor,
+  registerCa,
+  registerValidate,
+  registerAnalyze,
+  registerSim,
+  registerLater,
+];

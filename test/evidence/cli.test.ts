@@ -44,7 +44,7 @@ describe('appwarden sessions / export / import', () => {
     expect(lines[1]).toMatch(/│ session\s+│ status\s+│ target\s+│ scenario\s+│ device\s+│ started/);
     expect(table.out.indexOf('session-20261128-011600-000001')).toBeLessThan(table.out.indexOf(ID));
     expect(table.out).toMatch(/error\s+│ com\.example\.shop .*│ pixel-7 \(adb\)/);
-    expect(table.out).not.toMatch(/\u001b\[/);
+    expect(table.out.includes('\u001b[')).toBe(false);
 
     const json = await cli('--data', dataDir, 'sessions', 'list', '--json', '--status', 'findings');
     expect(JSON.parse(json.out)).toMatchObject([{ id: ID, status: 'findings', deviceKind: 'sim' }]);

@@ -1,11 +1,15 @@
-import type { Command } from "commander";
-import type { CliContext } from "../context.ts";
-import { registerAnalyze } from "./analyze.ts";
-import { registerCa } from "./ca.ts";
-import { registerDoctor } from "./doctor.ts";
-import { registerLater } from "./later.ts";
-import { registerSim } from "./sim.ts";
-import { registerValidate } from "./validate.ts";
+import type { Command } from 'commander';
+import type { CliContext } from '../context.ts';
+import { registerAnalyze } from './analyze.ts';
+import { registerBundle } from './bundle.ts';
+import { registerCa } from './ca.ts';
+import { registerDevices } from './devices.ts';
+import { registerDoctor } from './doctor.ts';
+import { registerLater } from './later.ts';
+import { registerSessions } from './sessions.ts';
+import { registerSim } from './sim.ts';
+import { registerTraffic } from './traffic.ts';
+import { registerValidate } from './validate.ts';
 
 /** A command module adds its command(s) to the program. One line here per module. */
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
@@ -15,6 +19,10 @@ export const COMMANDS: RegisterCommand[] = [
   registerCa,
   registerValidate,
   registerAnalyze,
+  registerSessions,
+  registerBundle,
   registerSim,
+  registerDevices,
+  registerTraffic,
   registerLater,
 ];

@@ -16,7 +16,6 @@ const REJECTED_CA_CODES = new Set([
   'ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE',
   'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED',
   'ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR',
-  'ECONNRESET',
 ]);
 
 export interface ConnectDeps {
@@ -102,6 +101,8 @@ function routeTls(
   }
 
   socket.unshift(first);
+  // Bytes we have sent on the raw socket so far: if it grows, our ServerHello and certificate went out.
+  const writtenBefore = socket.bytesWritten;
   const t = cap.now();
   const wall = Date.now();
   const start = performance.now();
@@ -125,14 +126,16 @@ function routeTls(
   const rejected = (reason: string, code: string | undefined) => {
     if (failed || secure) return;
     failed = true;
-    const isRejection = code === undefined || REJECTED_CA_CODES.has(code);
-    const outcome = isRejection ? 'client-rejected-ca' : null;
-    if (isRejection) {
-      cap.hostPolicy.markPassthrough(name, target.port, `client rejected the appwarden CA (${reason})`);
-    } else {
+    // A hang-up counts only once the client has seen our certificate (pinning clients often close
+    // without an alert); a hang-up before that is just an aborted connection.
+    const sawOurCert = socket.bytesWritten > writtenBefore;
+    const hungUp = code === undefined || code === 'ECONNRESET';
+    const isRejection = (code !== undefined && REJECTED_CA_CODES.has(code)) || (hungUp && sawOurCert);
+    if (!isRejection) {
       cap.peerProblem('tls-handshake', { host: name, port: target.port, reason });
+      return;
     }
-    if (outcome === null) return;
+    cap.hostPolicy.markPassthrough(name, target.port, `client rejected the appwarden CA (${reason})`);
     cap.writeFlow({
       t,
       wall,
@@ -146,7 +149,7 @@ function routeTls(
       requestBody: null,
       responseBody: null,
       timing: { total: Math.round((performance.now() - start) * 1000) / 1000 },
-      tls: outcome,
+      tls: 'client-rejected-ca',
       error: `${reason}; later connections to ${name}:${target.port} pass through uninspected`,
       matches: [],
       extra: { tunnel: { connectHost: target.host, ...(sni ? { sni } : {}) } },
@@ -158,7 +161,7 @@ function routeTls(
     else cap.peerProblem('tls-socket', { host: name, reason: describeError(err) });
   });
   tlsSocket.once('close', () => {
-    if (!secure) rejected('client closed the connection during the TLS handshake', undefined);
+    if (!secure) rejected('client hung up during the TLS handshake', undefined);
   });
   deps.tlsHttpServer.emit('connection', tlsSocket);
 }

@@ -12,6 +12,7 @@ import { initCa } from './ca.ts';
 import { minterFor } from './certs.ts';
 import { handleConnect } from './connect.ts';
 import { CaptureContext, type RequestMatcher } from './context.ts';
+import { guardHeaderDeadline } from './header-deadline.ts';
 import { HostPolicy } from './host-policy.ts';
 import { attachHttpCapture } from './http-flows.ts';
 import { QuietProxy } from './mitm.ts';
@@ -138,6 +139,7 @@ export async function startCapture(opts: StartCaptureOptions): Promise<CapturePr
   wss.on('error', (err) => cap.peerProblem('websocket-server', { reason: err.message }));
 
   for (const server of [plain, tlsHttp]) {
+    guardHeaderDeadline(server, options.headersTimeoutMs, cap);
     server.headersTimeout = options.headersTimeoutMs;
     server.requestTimeout = 0; // long uploads and long polls are legitimate; slow headers are not
     server.keepAliveTimeout = 65_000;

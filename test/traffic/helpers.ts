@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type net from 'node:net';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type stream from 'node:stream';
@@ -160,4 +160,49 @@ export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefi
     if (Date.now() > until) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** An HTTP agent that reaches plain-HTTP servers through a CONNECT tunnel (as apps do for ws://). */
+export class PlainTunnelAgent extends http.Agent {
+  constructor(private readonly proxyPort: number) {
+    super({ keepAlive: false });
+  }
+
+  override createConnection(
+    options: http.ClientRequestArgs,
+    cb?: (err: Error | null, stream: stream.Duplex) => void,
+  ): stream.Duplex | null | undefined {
+    connectTunnel(this.proxyPort, `${options.host}:${options.port}`).then(
+      (socket) => cb?.(null, socket),
+      (err: Error) => cb?.(err, undefined as never),
+    );
+    return undefined;
+  }
+}
+
+/** Sends raw bytes to the proxy and collects whatever comes back until the proxy closes or `ms` pass. */
+export function rawExchange(
+  port: number,
+  chunks: (string | Buffer)[],
+  ms = 2000,
+  gapMs = 0,
+): Promise<string> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: '127.0.0.1', port });
+    let got = '';
+    sock.on('data', (d: Buffer) => (got += d.toString('latin1')));
+    sock.on('error', () => resolve(got));
+    sock.on('close', () => resolve(got));
+    setTimeout(() => {
+      sock.destroy();
+      resolve(got);
+    }, ms);
+    sock.once('connect', async () => {
+      for (const c of chunks) {
+        if (sock.destroyed) break;
+        sock.write(c);
+        if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
+      }
+    });
+  });
 }

@@ -5,7 +5,7 @@
 import { CLOSE_WORDS } from '../data/consent-keywords.ts';
 import type { EvItem, EvMarker, SessionEvidence } from '../session-evidence.ts';
 import { insideBounds, type CloseCandidate, type ForegroundEvent, type WindowEvent } from '../ui-events.ts';
-import { matchesWord, textOf } from './labels.ts';
+import { matchesWord } from './labels.ts';
 import { SYSTEM_UI_PACKAGES } from './permissions.ts';
 
 export interface WindowLife {
@@ -75,8 +75,9 @@ export function isCountdownOnly(c: CloseCandidate): boolean {
 /** Did this TAP hit the candidate (same text, or its point inside the bounds, or marked as a close tap)? */
 export function tapHits(tap: EvMarker, c: CloseCandidate): boolean {
   const d = tap.detail;
-  const text = textOf(d, tap.arg).trim();
-  if (text && (text === c.text.trim() || text === c.desc.trim())) return true;
+  const said = [tap.arg, d.text, d.desc].filter((x): x is string => typeof x === 'string' && x.trim() !== '');
+  const labels = [c.text.trim(), c.desc.trim()].filter(Boolean);
+  if (said.some((s) => labels.includes(s.trim()))) return true;
   if (c.bounds && typeof d.x === 'number' && typeof d.y === 'number') return insideBounds(c.bounds, d.x, d.y);
   return false;
 }

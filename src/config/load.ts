@@ -15,7 +15,7 @@ import {
   PARSE_PARAMS,
   type ConfigProblem,
 } from './problems.ts';
-import { rulesFileSchema, type RulesSettings } from './rules.ts';
+import { rulesFileSchema, type RulesFile, type RulesSettings } from './rules.ts';
 import { scenarioFileSchema, scenarioParamsSchema, substituteParams, type Scenario } from './scenario.ts';
 import {
   firstAliasOffset,
@@ -41,6 +41,11 @@ export interface ConfigTypes {
 export interface LoadOptions {
   /** Scenario only: parameter values that replace the file's defaults (from a suite). */
   params?: Readonly<Record<string, ParamValue>>;
+  /**
+   * Rules only: the rule ids the analysis knows, each with its parameter names. When given,
+   * unknown ids and parameter names are positioned problems with a suggestion.
+   */
+  knownRules?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A config file larger than this is a mistake (or an attack), not a journey. */
@@ -160,6 +165,38 @@ function parseScenario(src: YamlSource, raw: Record<string, unknown>, opts: Load
   return { ...(parsed as Omit<Scenario, 'file'>), file: src.file };
 }
 
+/** Rule ids and parameter names that the analysis does not have, each placed on its key. */
+function checkKnownRules(
+  src: YamlSource,
+  file: RulesFile,
+  known: Readonly<Record<string, readonly string[]>>,
+): void {
+  const ids = Object.keys(known);
+  const problems: ConfigProblem[] = [];
+  for (const [id, setting] of Object.entries(file.rules)) {
+    const params = known[id];
+    if (params === undefined) {
+      problems.push({
+        pos: locate(src, ['rules'], id),
+        where: "'rules'",
+        message: `unknown rule '${id}'${didYouMean(id, ids)}`,
+      });
+      continue;
+    }
+    for (const name of Object.keys(setting.params)) {
+      if (params.includes(name)) continue;
+      const hint = didYouMean(name, params) || ` (parameters: ${params.join(', ') || 'none'})`;
+      problems.push({
+        pos: locate(src, ['rules', id, 'params'], name),
+        where: describePath(['rules', id, 'params']),
+        message: `unknown parameter '${name}' of ${id}${hint}`,
+      });
+    }
+  }
+  if (problems.length)
+    throw new ConfigFileError(problems.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col));
+}
+
 function parseKind<K extends ConfigKind>(
   src: YamlSource,
   raw: Record<string, unknown>,
@@ -188,8 +225,11 @@ function parseKind<K extends ConfigKind>(
       };
       return suite as ConfigTypes[K];
     }
-    case 'rules':
-      return { ...check(rulesFileSchema, src, raw), file: src.file } as ConfigTypes[K];
+    case 'rules': {
+      const rules = check(rulesFileSchema, src, raw);
+      if (opts.knownRules) checkKnownRules(src, rules, opts.knownRules);
+      return { ...rules, file: src.file } as ConfigTypes[K];
+    }
     default:
       throw new Error(`Failed to parse config: unknown kind '${String(kind)}'.`);
   }

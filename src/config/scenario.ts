@@ -81,3 +81,11 @@ export function substituteParams(
   }
   return value;
 }
+
+/** Every step, nested ones (repeat) included, in file order. */
+export function* allSteps(steps: readonly Step[]): Generator<Step> {
+  for (const step of steps) {
+    yield step;
+    if (step.name === 'repeat') yield* allSteps(step.options.steps as Step[]);
+  }
+}

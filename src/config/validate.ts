@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { loadAnyConfigFile, loadConfigFile, type AnyConfig, type ConfigKind } from './load.ts';
 import { ConfigFileError, displayFile, formatProblem } from './problems.ts';
+import { allSteps, type Scenario } from './scenario.ts';
 
 export interface ValidationResult {
   file: string;
@@ -21,12 +22,14 @@ function messages(err: unknown): string[] {
  * rules settings file. Their problems name their own files.
  */
 function checkReferences(config: AnyConfig): string[] {
+  if (config.kind === 'scenario') return checkFlows(config.value, [config.value.file]);
   if (config.kind !== 'suite') return [];
   const problems: string[] = [];
   const suite = config.value;
   for (const sc of suite.scenarios) {
     try {
-      loadConfigFile(sc.file, 'scenario', { params: sc.params });
+      const scenario = loadConfigFile(sc.file, 'scenario', { params: sc.params });
+      problems.push(...checkFlows(scenario, [scenario.file]));
     } catch (err) {
       problems.push(...messages(err).map((m) => `${m} (scenario of suite ${displayFile(suite.file)})`));
     }
@@ -36,6 +39,28 @@ function checkReferences(config: AnyConfig): string[] {
       loadConfigFile(suite.rules, 'rules');
     } catch (err) {
       problems.push(...messages(err).map((m) => `${m} (rules of suite ${displayFile(suite.file)})`));
+    }
+  }
+  return problems;
+}
+
+/** Flows a scenario runs (runFlow) must load with the overrides given, and must not run themselves. */
+function checkFlows(scenario: Scenario, chain: readonly string[]): string[] {
+  const problems: string[] = [];
+  for (const step of allSteps(scenario.steps)) {
+    if (step.name !== 'runFlow') continue;
+    const { file, params } = step.options;
+    const at = `${displayFile(step.source.file)}:${step.source.line}:${step.source.col} step 'runFlow'`;
+    if (chain.includes(file)) {
+      problems.push(
+        `${at}: the flow runs itself (${[...chain, file].map((f) => path.basename(f)).join(' → ')})`,
+      );
+      continue;
+    }
+    try {
+      problems.push(...checkFlows(loadConfigFile(file, 'scenario', { params }), [...chain, file]));
+    } catch (err) {
+      problems.push(...messages(err).map((m) => `${m} (flow run from ${at})`));
     }
   }
   return problems;

@@ -144,6 +144,29 @@ describe('rules settings and devices', () => {
     });
   });
 
+  it('places unknown rule ids and parameter names when the analysis says which exist', () => {
+    const known = { 'PI-CONSENT-001': ['graceMs', 'observeSeconds'], 'PERM-003': ['tapWindowMs'] };
+    const text = 'rules:\n  PI-CONSENT-001:\n    params: {graceMS: 1}\n  PERM-033:\n    enabled: false\n';
+    expect(() => parseConfigText(text, 'rules.yaml', 'rules', { knownRules: known })).toThrow(
+      expect.objectContaining({
+        problems: [
+          expect.objectContaining({
+            pos: expect.objectContaining({ line: 3, col: 14 }),
+            message: "unknown parameter 'graceMS' of PI-CONSENT-001 (did you mean 'graceMs'?)",
+          }),
+          expect.objectContaining({
+            pos: expect.objectContaining({ line: 4, col: 3 }),
+            message: "unknown rule 'PERM-033' (did you mean 'PERM-003'?)",
+          }),
+        ],
+      }),
+    );
+    const rules = loadConfigFile(fixture('rules', 'strict.yaml'), 'rules', {
+      knownRules: { ...known, 'UX-POPUP-003': [] },
+    });
+    expect(Object.keys(rules.rules)).toEqual(['PI-CONSENT-001', 'UX-POPUP-003', 'PERM-003']);
+  });
+
   it('validates the shipped devices.yaml: four sims and the farm defaults', () => {
     const farm = loadConfigFile('devices.yaml', 'devices');
     expect(farm.devices.map((d) => [d.name, d.kind])).toEqual([

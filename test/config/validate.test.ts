@@ -69,6 +69,14 @@ describe('appwarden validate', () => {
     );
   });
 
+  it('follows runFlow files and refuses a flow that runs itself', async () => {
+    const r = await runCli(['validate', `${FIX}/bad/flow-loop-a.yaml`]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      `${FIX}/bad/flow-loop-b.yaml:6:11 step 'runFlow': the flow runs itself (flow-loop-a.yaml → flow-loop-b.yaml → flow-loop-a.yaml)\n`,
+    );
+  });
+
   it('honours --kind', async () => {
     const r = await runCli(['validate', '--kind', 'scenario', 'devices.yaml']);
     expect(r.code).toBe(2);

@@ -20,7 +20,8 @@ const apiSchema = z.object({
   category: z.string().min(1).max(64),
   data: z.array(z.string().max(64)).max(64),
   args: z.array(z.unknown()).max(64),
-  ret: z.unknown(),
+  // JSON drops undefined: a void method's result may arrive as a missing key.
+  ret: z.unknown().optional(),
   stack: z.array(z.string().max(2000)).max(300),
   process: z.string().max(300),
   thread: z.string().max(300),
@@ -149,7 +150,7 @@ export function decodeAgentMessage(raw: unknown, ctx: DecodeContext): DecodedMes
         data: m.data,
         args: m.args,
         // A call that threw (SecurityException, NameNotFound…) is still an attempt (RULES.md §3 trap 2).
-        ret: m.threw === undefined ? m.ret : { threw: m.threw },
+        ret: m.threw === undefined ? (m.ret ?? null) : { threw: m.threw },
         stack: m.stack,
         sdk: attribution.sdk,
         process: m.process,

@@ -36,8 +36,11 @@ export function createHookRecorder(o: HookRecorderOptions): HookRecorder {
         decoded = decodeAgentMessage(raw, o);
       } catch (err) {
         counts.errors++;
-        log.warn({ err: describeError(err) }, 'undecodable agent message');
-        event(o.now(), 'hook-error', { where: 'decode', message: describeError(err) });
+        // The message names the first issues; the full zod report (the cause) is only logged at debug.
+        const message = err instanceof Error ? err.message : String(err);
+        log.warn({ err: message }, 'undecodable agent message');
+        log.debug({ err: describeError(err) }, 'undecodable agent message (detail)');
+        event(o.now(), 'hook-error', { where: 'decode', message });
         return null;
       }
       switch (decoded.kind) {

@@ -24,6 +24,6 @@ export const sdk001 = defineRule({
     const when = v.data.accepted
       ? 'before the user accepted the privacy policy'
       : 'while the user had not accepted the privacy policy';
-    return `The SDK ${String(v.data.actor)} collected data: ${whatHappened(v.data, v.t)}, ${when}.`;
+    return `The SDK ${whatHappened(v.data, v.t)}, ${when}.`;
   },
 });

@@ -18,8 +18,8 @@ describe('SDK-001 SDK collects before consent', () => {
       .evidence();
     const fs = violations(sdk001, ev);
     expect(fs.map((f) => f.explanation)).toEqual([
-      'The SDK Umeng (Alibaba) collected data: Umeng (Alibaba) read the IMEI at 0.8 s, before the user accepted the privacy policy.',
-      'The SDK JPush / JIGUANG (Aurora Mobile) collected data: JPush / JIGUANG (Aurora Mobile) read the Android ID at 0.9 s, before the user accepted the privacy policy.',
+      'The SDK Umeng (Alibaba) read the IMEI at 0.8 s, before the user accepted the privacy policy.',
+      'The SDK JPush / JIGUANG (Aurora Mobile) read the Android ID at 0.9 s, before the user accepted the privacy policy.',
     ]);
     expect(fs.map((f) => f.evidence)).toEqual([[3], [4]]);
   });

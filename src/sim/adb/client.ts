@@ -147,12 +147,15 @@ export class AdbWireClient {
           await new Promise<void>((r) => {
             s.acked = r;
             this.socket.write(
-              encodeMessage({
-                command: A_WRTE,
-                arg0: localId,
-                arg1: s.remoteId,
-                payload: data.subarray(off, off + this.maxData),
-              }),
+              encodeMessage(
+                {
+                  command: A_WRTE,
+                  arg0: localId,
+                  arg1: s.remoteId,
+                  payload: data.subarray(off, off + this.maxData),
+                },
+                false,
+              ),
             );
           });
         }

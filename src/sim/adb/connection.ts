@@ -99,7 +99,7 @@ export class AdbConnection {
 
   private send(command: number, arg0: number, arg1: number, payload: Buffer = Buffer.alloc(0)): void {
     if (this.closed) return;
-    this.socket.write(encodeMessage({ command, arg0, arg1, payload }));
+    this.socket.write(encodeMessage({ command, arg0, arg1, payload }, this.version < A_VERSION));
   }
 
   private handle(m: AdbMessage): void {

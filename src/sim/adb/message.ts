@@ -41,13 +41,17 @@ function checksum(payload: Buffer): number {
   return sum;
 }
 
-export function encodeMessage(m: AdbMessage): Buffer {
+/**
+ * Peers at A_VERSION or newer skip payload checksums, and adbd then sends 0 (adb.cpp,
+ * A_VERSION_SKIP_CHECKSUM); older peers need the byte sum. Summing 1 MB costs milliseconds, so skip it when allowed.
+ */
+export function encodeMessage(m: AdbMessage, withChecksum = true): Buffer {
   const header = Buffer.alloc(HEADER_SIZE);
   header.writeUInt32LE(m.command >>> 0, 0);
   header.writeUInt32LE(m.arg0 >>> 0, 4);
   header.writeUInt32LE(m.arg1 >>> 0, 8);
   header.writeUInt32LE(m.payload.length, 12);
-  header.writeUInt32LE(checksum(m.payload), 16);
+  header.writeUInt32LE(withChecksum ? checksum(m.payload) : 0, 16);
   header.writeUInt32LE((m.command ^ 0xffffffff) >>> 0, 20);
   return m.payload.length ? Buffer.concat([header, m.payload]) : header;
 }
@@ -71,11 +75,14 @@ export class MessageDecoder {
     const out: AdbMessage[] = [];
     for (;;) {
       if (this.size < HEADER_SIZE) break;
-      const all = this.buffered.length === 1 ? (this.buffered[0] as Buffer) : Buffer.concat(this.buffered);
-      this.buffered = [all];
-      const command = all.readUInt32LE(0);
-      const length = all.readUInt32LE(12);
-      const magic = all.readUInt32LE(20);
+      let first = this.buffered[0] as Buffer;
+      if (first.length < HEADER_SIZE) {
+        first = Buffer.concat(this.buffered);
+        this.buffered = [first];
+      }
+      const command = first.readUInt32LE(0);
+      const length = first.readUInt32LE(12);
+      const magic = first.readUInt32LE(20);
       if ((command ^ 0xffffffff) >>> 0 !== magic) {
         throw new ProtocolError(`bad magic 0x${magic.toString(16)} for command 0x${command.toString(16)}`);
       }
@@ -83,7 +90,9 @@ export class MessageDecoder {
       if (length > this.maxPayload) {
         throw new ProtocolError(`payload of ${length} bytes exceeds the maximum ${this.maxPayload}`);
       }
-      if (all.length < HEADER_SIZE + length) break;
+      // Wait for the whole payload before joining chunks, so a 1 MB WRTE is copied once, not per chunk.
+      if (this.size < HEADER_SIZE + length) break;
+      const all = this.buffered.length === 1 ? first : Buffer.concat(this.buffered);
       out.push({
         command,
         arg0: all.readUInt32LE(4),

@@ -14,7 +14,8 @@ export class AdbStream {
   private chunks: Buffer[] = [];
   private waiters: ((chunk: Buffer | null) => void)[] = [];
   private ended = false;
-  private writeChain: Promise<void> = Promise.resolve();
+  private pending: Buffer[] = [];
+  private flushing: Promise<void> | null = null;
   private readonly closeListeners: (() => void)[] = [];
   closed = false;
 
@@ -69,20 +70,34 @@ export class AdbStream {
     return Buffer.concat(parts);
   }
 
-  /** Queues data for the peer, split to maxdata; resolves when all of it was acknowledged. */
+  /**
+   * Queues data for the peer; resolves when it was acknowledged. Writes made while a WRTE is in
+   * flight are joined into the next one (up to maxdata), so `stdout` + `exit` of a short shell
+   * command cost one round-trip instead of two.
+   */
   write(data: Buffer | string): Promise<void> {
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    this.writeChain = this.writeChain.then(async () => {
-      for (let off = 0; off < buf.length && !this.closed; off += this.port.maxData) {
-        await this.port.send(buf.subarray(off, off + this.port.maxData));
+    if (buf.length) this.pending.push(buf);
+    this.flushing ??= this.flush();
+    return this.flushing;
+  }
+
+  private async flush(): Promise<void> {
+    // Let writes made in the same tick join this WRTE.
+    await Promise.resolve();
+    while (this.pending.length && !this.closed) {
+      const all = Buffer.concat(this.pending.splice(0));
+      for (let off = 0; off < all.length && !this.closed; off += this.port.maxData) {
+        await this.port.send(all.subarray(off, off + this.port.maxData));
       }
-    });
-    return this.writeChain;
+    }
+    this.pending = [];
+    this.flushing = null;
   }
 
   /** Waits for queued writes, then closes. */
   async end(): Promise<void> {
-    await this.writeChain.catch(() => undefined);
+    while (this.flushing) await this.flushing;
     this.close();
   }
 

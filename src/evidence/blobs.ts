@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { failure } from '../errors.ts';
+import { log } from '../log.ts';
+import { isAlive } from './process.ts';
 import type { BlobHash } from './types.ts';
 
 export const BLOB_HASH = /^[0-9a-f]{64}$/;
@@ -27,6 +29,17 @@ export class BlobStore {
   constructor(readonly dataDir: string) {
     this.tmpDir = path.join(dataDir, 'blobs', 'tmp');
     fs.mkdirSync(this.tmpDir, { recursive: true });
+    this.removeAbandonedTemps();
+  }
+
+  /** Temp files of a process that died mid-write (`<hash>.<pid>.<rand>`) are garbage; a live one's are not. */
+  private removeAbandonedTemps(): void {
+    for (const name of fs.readdirSync(this.tmpDir)) {
+      const pid = Number(name.split('.')[1]);
+      if (Number.isSafeInteger(pid) && pid > 0 && isAlive(pid)) continue;
+      log.debug({ name }, 'removing an abandoned blob temp file');
+      fs.rmSync(path.join(this.tmpDir, name), { force: true });
+    }
   }
 
   pathOf(hash: BlobHash): string {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { log } from '../log.ts';
 import type { Db } from './db.ts';
+import { isAlive } from './process.ts';
 
 /**
  * Sessions left `running` by a process that died (kill -9, power cut, OOM) are marked `incomplete` when
@@ -26,16 +27,6 @@ function readOwner(dataDir: string): number | null {
   }
   const pid = Number.parseInt(text, 10);
   return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function recoverInterrupted(db: Db, dataDir: string): void {

@@ -367,6 +367,10 @@ export class EvidenceStore {
     this.writer.close();
     this.closed = true;
     releaseOwnership(this.db, this.dataDir);
+    // SQLite's advice for long-lived connections: refresh planner statistics where they are stale, bounded
+    // by analysis_limit so that closing a store of millions of rows stays fast.
+    this.db.pragma('analysis_limit = 1000');
+    this.db.pragma('optimize');
     this.db.close();
   }
 

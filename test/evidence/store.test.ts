@@ -247,6 +247,19 @@ describe('evidence store', () => {
     await store.close();
   });
 
+  it('removes temp files of blob writes whose process died, keeping those of live processes', async () => {
+    const dir = tempDir();
+    const tmp = path.join(dir, 'blobs', 'tmp');
+    fs.mkdirSync(tmp, { recursive: true });
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((r) => dead.on('exit', r));
+    fs.writeFileSync(path.join(tmp, `${'a'.repeat(64)}.${dead.pid}.0001`), 'half a blob');
+    fs.writeFileSync(path.join(tmp, `${'b'.repeat(64)}.${process.pid}.0002`), 'being written');
+    const store = openStore({ dataDir: dir });
+    expect(fs.readdirSync(tmp)).toEqual([`${'b'.repeat(64)}.${process.pid}.0002`]);
+    await store.close();
+  });
+
   it('makes new ids that sort by time', () => {
     const a = newId('run', new Date(Date.UTC(2026, 10, 28, 1, 15, 0)));
     const b = newId('session', new Date(Date.UTC(2026, 10, 28, 1, 15, 1)));

@@ -1,0 +1,79 @@
+/**
+ * The queries rules and reports run must stay index lookups on millions of rows: every statement the store
+ * prepares for them is checked with EXPLAIN QUERY PLAN (a timing test would be flaky on a shared machine).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { EvidenceStore } from '../../src/evidence/store.ts';
+import { apiCall, cleanupTempDirs, flow, freshStore, populate } from './helpers.ts';
+
+afterAll(cleanupTempDirs);
+
+const ID = 'session-20261128-011500-abcdef';
+
+/** Runs `query` on a fresh store and returns the plan of every SELECT it prepared. */
+function plansOf(query: (s: EvidenceStore) => unknown): string[] {
+  const store = freshStore();
+  populate(store, ID);
+  store.writer.appendApiCall(ID, 50, apiCall('a.B.c', 'location'));
+  store.writer.appendFlow(flow(ID, 51, 'x.example'));
+  void store.flush();
+  const seen: string[] = [];
+  const prepare = store.db.prepare.bind(store.db);
+  store.db.prepare = ((sql: string) => {
+    seen.push(sql);
+    return prepare(sql);
+  }) as typeof store.db.prepare;
+  query(store);
+  store.db.prepare = prepare;
+  const plans = seen
+    .filter((sql) => /^\s*SELECT/i.test(sql) && !/FROM sessions WHERE id = \?/.test(sql))
+    .map((sql) => {
+      const params = (sql.match(/\?/g) ?? []).map(() => 1);
+      const rows = store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+      return rows.map((r) => r.detail).join(' | ');
+    });
+  void store.close();
+  return plans;
+}
+
+describe('query plans', () => {
+  it.each<[string, (s: EvidenceStore) => unknown, RegExp]>([
+    [
+      'events of a session in time order',
+      (s) => s.events(ID),
+      /SEARCH events USING INDEX events_t \(sk=\?\)/,
+    ],
+    [
+      'events by source and time',
+      (s) => s.events(ID, { source: 'hook', fromT: 1, toT: 9 }),
+      // Without statistics SQLite may pick either; both are bounded index searches.
+      /SEARCH events USING INDEX (events_source_t \(sk=\? AND source=\? AND t>\? AND t<\?\)|events_t \(sk=\? AND t>\? AND t<\?\))/,
+    ],
+    [
+      'events by type',
+      (s) => s.events(ID, { type: 'marker' }),
+      /SEARCH events USING INDEX events_type_t \(sk=\? AND type=\?\)/,
+    ],
+    ['one event by id', (s) => s.event(ID, 3), /SEARCH events USING INDEX events_id \(sk=\? AND id=\?\)/],
+    [
+      'flows by host',
+      (s) => s.flows(ID, { host: 'x.example' }),
+      /SEARCH flows USING INDEX flows_host \(sk=\? AND host=\?\)/,
+    ],
+    [
+      'API calls by api',
+      (s) => s.apiCalls(ID, { api: 'a.B.c' }),
+      /SEARCH a USING INDEX api_calls_api \(sk=\? AND api=\?\)/,
+    ],
+    [
+      'API calls by category',
+      (s) => s.apiCalls(ID, { category: 'location' }),
+      /SEARCH a USING INDEX api_calls_category \(sk=\? AND category=\?\)/,
+    ],
+  ])('%s uses an index', (_name, query, plan) => {
+    const plans = plansOf(query);
+    expect(plans.length).toBeGreaterThan(0);
+    expect(plans.join('\n')).toMatch(plan);
+    for (const p of plans) expect(p).not.toMatch(/SCAN (events|flows|api_calls)\b/);
+  });
+});

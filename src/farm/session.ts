@@ -1,0 +1,271 @@
+import type { Identity } from '../config/identity.ts';
+import type { Device } from '../device/device.ts';
+import { foreground as readForeground, forceStop } from '../device/ops/activity.ts';
+import { deviceFacts, type DeviceFacts } from '../device/ops/facts.ts';
+import { makeHoneyData, mergeIdentity, seedHoneyData } from '../device/ops/honey.ts';
+import { readIdentity } from '../device/ops/identity.ts';
+import { InstallFailed, installApks, uninstall } from '../device/ops/packages.ts';
+import { clearGlobalProxy, setGlobalProxy } from '../device/ops/proxy.ts';
+import type { EvidenceStore } from '../evidence/store.ts';
+import type { DeviceKind, EvidenceWriter, SessionStatus } from '../evidence/types.ts';
+import { DeviceLost, describeError } from '../errors.ts';
+import { childLog } from '../log.ts';
+import { startCapture } from '../traffic/proxy.ts';
+import { ResourceScope } from './resources.ts';
+import type { JobOutcome } from './scheduler.ts';
+
+/** The session clock: ms since the session started, on the host's monotonic clock (DESIGN.md Events). */
+export interface SessionClock {
+  now(): number;
+  /** Epoch ms at t = 0. */
+  readonly startedWall: number;
+}
+
+export function startClock(): SessionClock {
+  const t0 = performance.now();
+  const startedWall = Date.now();
+  return { now: () => Math.round((performance.now() - t0) * 1000) / 1000, startedWall };
+}
+
+/** What a scenario runner (the journeys part) gets for one session. */
+export interface ScenarioContext {
+  session: string;
+  device: Device;
+  deviceKind: DeviceKind;
+  /** Appium/ports etc. are the runner's own business; the farm gives it the device and the app. */
+  pkg: string;
+  writer: EvidenceWriter;
+  clock: SessionClock;
+  signal: AbortSignal;
+  /** For resources the runner starts (Appium sessions, …): released when the session closes. */
+  scope: ResourceScope;
+}
+
+export interface ScenarioResult {
+  /** `passed` = the journey ran to its end (findings are decided later by analysis). */
+  status: 'passed' | 'error' | 'aborted';
+  reason?: string;
+}
+
+export interface ScenarioRunner {
+  readonly name: string;
+  run(ctx: ScenarioContext): Promise<ScenarioResult>;
+}
+
+export interface SessionPlan {
+  run: string;
+  session: string;
+  target: { apks: string[]; pkg: string; category?: string; firstPartyDomains?: string[] };
+  scenario: ScenarioRunner;
+  deviceName: string;
+  deviceKind: DeviceKind;
+  device: Device;
+  store: EvidenceStore;
+  dataDir: string;
+  signal: AbortSignal;
+  /** Hooks probe for this device, if one can run (sims: the in-host agent; real devices: Frida). */
+  attachHooks?: (ctx: ScenarioContext) => Promise<{ detach(): Promise<void> } | { unavailable: string }>;
+  /** Extra CA certificates for the proxy's upstream side (test servers). */
+  upstreamCa?: string | string[];
+  /** Poll interval of the foreground probe. */
+  foregroundPollMs?: number;
+}
+
+function capabilitiesOf(kind: DeviceKind, facts: DeviceFacts): string[] {
+  const caps = new Set<string>();
+  if (facts.root) caps.add('root');
+  if (kind === 'sim') {
+    caps.add('shake');
+    caps.add('system-ca');
+  }
+  if (kind === 'emulator') caps.add('shake');
+  return [...caps].sort();
+}
+
+/**
+ * One session, end to end: prepare the device (install, identity + honey data, capture proxy, device
+ * proxy), attach probes, run the scenario, then restore the device. Evidence recorded before a failure
+ * is always kept: the session ends `error` or `aborted` with the reason. Infrastructure failures are
+ * returned as `infra` so the scheduler can retry elsewhere; scenario outcomes are results.
+ */
+export async function runSession(plan: SessionPlan): Promise<JobOutcome> {
+  const { store, device, session } = plan;
+  const log = childLog({ session, device: plan.deviceName });
+  const clock = startClock();
+  const scope = new ResourceScope(`session ${session}`);
+  const writer = store.writer;
+  const deviceEvent = (type: string, data: unknown) =>
+    writer.appendEvent({ session, t: clock.now(), source: 'device', type, data });
+
+  let facts: DeviceFacts;
+  try {
+    facts = await deviceFacts(device);
+  } catch (err) {
+    return { kind: 'infra', error: err as Error };
+  }
+  const capabilities = capabilitiesOf(plan.deviceKind, facts);
+  store.createSession({
+    id: session,
+    run: plan.run,
+    target: plan.target.pkg,
+    scenario: plan.scenario.name,
+    device: plan.deviceName,
+    deviceKind: plan.deviceKind,
+    capabilities,
+    startedAt: clock.startedWall,
+    meta: {
+      serial: device.serial,
+      facts,
+      category: plan.target.category ?? null,
+      firstPartyDomains: plan.target.firstPartyDomains ?? [],
+      apks: plan.target.apks,
+    },
+  });
+
+  let status: SessionStatus = 'error';
+  let reason: string | undefined;
+  let outcome: JobOutcome | undefined;
+  // Failures while preparing are the infrastructure's (retry elsewhere); once the journey runs, they are results.
+  let phase: 'prepare' | 'journey' = 'prepare';
+  try {
+    // Prepare.
+    await uninstall(device, plan.target.pkg).catch((err: unknown) =>
+      log.debug({ err }, 'nothing to uninstall'),
+    );
+    try {
+      await installApks(device, plan.target.apks, { reinstall: true, downgrade: true });
+    } catch (err) {
+      if (err instanceof InstallFailed && !err.infrastructure) {
+        // The app cannot run on this device: a result about the app, not a reason to retry.
+        reason = err.message;
+        deviceEvent('install-failed', { reason: err.reason, message: err.message });
+        outcome = { kind: 'done', status: 'error', session, detail: reason };
+        return outcome;
+      }
+      throw err;
+    }
+    scope.defer('uninstall the app', async () => {
+      if (!device.lost) await uninstall(device, plan.target.pkg);
+    });
+    deviceEvent('installed', { pkg: plan.target.pkg, apks: plan.target.apks });
+
+    const readout = await readIdentity(device, facts.sdk);
+    const honey = await seedHoneyData(
+      device,
+      makeHoneyData({ seed: `${plan.run}/${device.serial}/${session}` }),
+    );
+    const identity: Identity = mergeIdentity(readout.identity, honey.seeded);
+    store.setSessionIdentity(session, identity);
+    deviceEvent('identity', { unavailable: readout.unavailable, honeyNotSeeded: honey.notSeeded });
+
+    const proxy = await scope.acquire(
+      'capture proxy',
+      () =>
+        startCapture({
+          session,
+          writer,
+          dataDir: plan.dataDir,
+          identity,
+          clock: clock.now,
+          ...(plan.upstreamCa !== undefined ? { upstreamCa: plan.upstreamCa } : {}),
+        }),
+      (p) => p.stop(),
+    );
+    const proxyTarget = await setGlobalProxy(device, { host: proxy.host, port: proxy.port });
+    scope.defer('restore the device proxy', async () => {
+      if (!device.lost) await clearGlobalProxy(device, proxy.port);
+    });
+    deviceEvent('proxy', { listening: `${proxy.host}:${proxy.port}`, device: proxyTarget });
+
+    const ctx: ScenarioContext = {
+      session,
+      device,
+      deviceKind: plan.deviceKind,
+      pkg: plan.target.pkg,
+      writer,
+      clock,
+      signal: plan.signal,
+      scope,
+    };
+
+    // Probes.
+    if (plan.attachHooks) {
+      const hooks = await plan.attachHooks(ctx);
+      if ('unavailable' in hooks) deviceEvent('hooks-unavailable', { reason: hooks.unavailable });
+      else scope.defer('detach hooks', () => hooks.detach());
+    } else {
+      deviceEvent('hooks-unavailable', { reason: 'no hooks probe for this device kind' });
+    }
+    const stopForeground = watchForeground(
+      device,
+      clock,
+      (fg) => deviceEvent('foreground', fg),
+      plan.foregroundPollMs ?? 500,
+    );
+    scope.defer('stop the foreground probe', stopForeground);
+
+    // Journey.
+    phase = 'journey';
+    const result = await plan.scenario.run(ctx);
+    status = result.status;
+    reason = result.reason;
+    outcome = { kind: 'done', status, session, ...(reason ? { detail: reason } : {}) };
+    return outcome;
+  } catch (err) {
+    reason = describeError(err);
+    if (plan.signal.aborted) {
+      status = 'aborted';
+      reason = `${describeError(plan.signal.reason)}${reason ? ` (${reason})` : ''}`;
+      outcome = { kind: 'done', status, session, detail: reason };
+      return outcome;
+    }
+    status = 'error';
+    const infra = err instanceof DeviceLost || phase === 'prepare';
+    outcome = infra
+      ? { kind: 'infra', error: err as Error, session }
+      : { kind: 'done', status, session, detail: reason };
+    return outcome;
+  } finally {
+    if (!device.lost)
+      await forceStop(device, plan.target.pkg).catch((err: unknown) =>
+        log.debug({ err }, 'force-stop failed'),
+      );
+    const failures = await scope.releaseAll();
+    for (const f of failures) deviceEvent('cleanup-failed', { reason: f.message });
+    await writer.flush();
+    store.finishSession(session, status, reason);
+    log.debug({ status, reason }, 'session closed');
+  }
+}
+
+/** Records every change of the foreground app/activity (harassment, jump and exit rules read these). */
+function watchForeground(
+  device: Device,
+  clock: SessionClock,
+  record: (fg: { package: string | null; activity: string | null }) => void,
+  everyMs: number,
+): () => Promise<void> {
+  let last = '';
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped && !device.lost) {
+      try {
+        const fg = await readForeground(device);
+        const key = `${fg?.package ?? ''}/${fg?.activity ?? ''}`;
+        if (key !== last) {
+          last = key;
+          record({ package: fg?.package ?? null, activity: fg?.activity ?? null });
+        }
+      } catch (err) {
+        if (device.lost) break;
+        record({ package: null, activity: null });
+        childLog({ device: device.serial }).debug({ err, t: clock.now() }, 'foreground probe failed');
+      }
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+  };
+}

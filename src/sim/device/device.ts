@@ -3,7 +3,7 @@ import type { Identity } from '../../config/identity.ts';
 import { log as rootLog } from '../../log.ts';
 import { readApk, ApkInstallError, type ApkInfo } from '../apk/manifest.ts';
 import { generateIdentity, toIdentity, type DeviceHoneyData, type SimIdentity } from '../identity.ts';
-import { placeholderScreen } from '../screen/png.ts';
+import { SimUi } from '../ui/ui.ts';
 import { ContentTables } from './content.ts';
 import { SimFs } from './fs.ts';
 import { LogBuffer, type LogLevel } from './logcat.ts';
@@ -64,6 +64,8 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
   location: { lat: number; lon: number };
   /** `wm size` override, if any. */
   screenOverride: { width: number; height: number } | null = null;
+  /** Windows, view nodes, page source, taps and screenshots (src/sim/ui). */
+  readonly ui: SimUi = new SimUi(this);
   private readonly processes = new Map<string, SimProcess>();
   private readonly systemProcesses: SimProcess[];
   private readonly tasks: Activity[] = [];
@@ -73,7 +75,6 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
   private readonly runtimes = new Map<string, AppRuntime>();
   private readonly log;
   private screenRenderer: ScreenRenderer | undefined;
-  private placeholder: { key: string; png: Buffer } | undefined;
 
   constructor(readonly seed: string) {
     super();
@@ -133,10 +134,7 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
   /** PNG of the screen as `screencap -p` returns it. */
   screenshot(): Buffer {
     if (this.screenRenderer) return this.screenRenderer(this);
-    const { width, height } = this.screen;
-    const key = `${width}x${height}:${this.foreground().pkg}`;
-    if (this.placeholder?.key !== key) this.placeholder = { key, png: placeholderScreen(width, height, key) };
-    return this.placeholder.png;
+    return this.ui.screenshot();
   }
 
   // ---- packages ----
@@ -341,6 +339,7 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
     const rt = this.runtimes.get(name);
     this.runtimes.delete(name);
     rt?.onForceStop();
+    this.ui.clearApp(name);
     this.writeLog('I', 'ActivityManager', `Killing ${proc.pid}:${name}/${proc.user} (adj 0): stop ${name}`);
   }
 
@@ -361,8 +360,15 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
     const fg = this.foreground();
     if (event.kind === 'key') {
       if (event.name === 'KEYCODE_HOME') return this.goHome();
-      if (event.name === 'KEYCODE_BACK') return this.back();
+      if (event.name === 'KEYCODE_BACK') {
+        if (this.ui.back()) return;
+        return this.back();
+      }
     }
+    // Taps and text go to the window on top (which may be a system dialog), whose owner reacts;
+    // the foreground app's runtime still hears about the raw event.
+    if (event.kind === 'tap') this.ui.tap(event.x, event.y);
+    if (event.kind === 'text') this.ui.typeText(event.text);
     this.runtimes.get(fg.pkg)?.onInput(event);
   }
 

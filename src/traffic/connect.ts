@@ -56,6 +56,8 @@ export function handleConnect(
     if (first && looksLikeHttp(first)) {
       socket.unshift(first);
       deps.plainHttpServer.emit('connection', socket);
+      // The HTTP server does not resume a socket paused by someone else; the sniffed bytes wait in it.
+      socket.resume();
       return;
     }
     openTunnel(

@@ -11,6 +11,7 @@ import type { StoredFlow } from '../../src/evidence/types.ts';
 import { caPaths, initCa } from '../../src/traffic/ca.ts';
 import { startCapture, type CaptureProxy } from '../../src/traffic/proxy.ts';
 import {
+  PlainTunnelAgent,
   ProxyTunnelAgent,
   listen,
   waitFor,
@@ -235,6 +236,20 @@ describe('capture proxy, HTTPS', () => {
       url: `http://127.0.0.1:${plainPort}/plain?imei=${IMEI}`,
     });
     expect(f?.matches).toContainEqual(expect.objectContaining({ type: 'imei', where: 'query' }));
+  });
+
+  it('captures plain HTTP spoken inside a CONNECT tunnel', async () => {
+    const reply = await request(`http://127.0.0.1:${plainPort}/tunnelled`, {
+      agent: new PlainTunnelAgent(proxy.port),
+    });
+    expect(reply.body.toString()).toBe('hello from /tunnelled');
+    const f = (await flows()).find((x) => x.url.endsWith('/tunnelled'));
+    expect(f).toMatchObject({
+      scheme: 'http',
+      tls: null,
+      status: 200,
+      url: `http://127.0.0.1:${plainPort}/tunnelled`,
+    });
   });
 
   it('never writes per-host keys to disk (only the CA files exist)', () => {

@@ -88,6 +88,17 @@ describe('sim with the real adb', () => {
     expect((await adb('shell', 'pm', 'path', 'com.appwarden.fixture.hello')).exitCode).toBe(1);
   });
 
+  it('installs the legacy way too (push to /data/local/tmp, then pm install) and runs shell without v2', async () => {
+    const r = await adb('install', '--no-streaming', apks.model);
+    expect(r.stdout).toContain('Performing Push Install');
+    expect(r.stdout).toContain('Success');
+    expect(sim.device.packages.get('com.appwarden.fixture.model')?.model).toContain('screens:');
+    expect(sim.device.fs.list('/data/local/tmp')?.map((e) => e.name)).not.toContain('model.apk');
+    expect((await adb('shell', '-x', 'getprop ro.product.brand')).stdout.trim()).toBe(
+      sim.device.identity.profile.brand,
+    );
+  });
+
   it('rejects a file that is not an APK with the Android failure code', async () => {
     const bad = path.join(tmp, 'bad.apk');
     fs.writeFileSync(bad, 'this is not a zip');

@@ -126,6 +126,27 @@ describe('sim with the real adb', () => {
     expect(buf.readUInt32BE(20)).toBe(sim.device.screen.height);
   });
 
+  it('carries a device-side connection back to the host through adb reverse', async () => {
+    const server = net.createServer((s) =>
+      s.on('data', (d) => s.end(Buffer.concat([Buffer.from('host got '), d]))),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const hostPort = (server.address() as net.AddressInfo).port;
+    try {
+      expect((await adb('reverse', 'tcp:7000', `tcp:${hostPort}`)).exitCode).toBe(0);
+      const stream = await sim.daemon.reverse.open(7000);
+      expect(stream).toBeDefined();
+      await stream!.write('hello');
+      const parts: Buffer[] = [];
+      for (let c = await stream!.read(); c; c = await stream!.read()) parts.push(c);
+      expect(Buffer.concat(parts).toString()).toBe('host got hello');
+      expect(await sim.daemon.reverse.open(7001)).toBeUndefined();
+    } finally {
+      await adb('reverse', '--remove-all');
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
   it('sets up and lists adb reverse rules', async () => {
     expect((await adb('reverse', 'tcp:8080', 'tcp:18080')).exitCode).toBe(0);
     expect((await adb('reverse', '--list')).stdout).toContain('tcp:8080 tcp:18080');

@@ -59,6 +59,17 @@ describe('sim over the wire (own client)', () => {
     c.close();
   });
 
+  it('answers a bad sync request with FAIL and closes only that stream', async () => {
+    const c = await AdbWireClient.connect(sims[0]!.port);
+    const st = await c.open('sync:');
+    await st.write(Buffer.from('EVIL\x05\0\0\0hello'));
+    const reply = await st.readAll();
+    expect(reply.toString('latin1', 0, 4)).toBe('FAIL');
+    expect(reply.toString('utf8', 8)).toContain('unknown sync request');
+    expect((await c.shell('echo alive')).stdout.toString()).toBe('alive\n');
+    c.close();
+  });
+
   it('reaches a host port through tcp: forwarding', async () => {
     const server = net.createServer((s) =>
       s.on('data', (d) => s.end(Buffer.concat([Buffer.from('echo:'), d]))),

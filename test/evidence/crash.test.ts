@@ -80,6 +80,7 @@ describe('crash safety', () => {
       ).toBe(survived + 1);
       await store.close();
     },
-    20_000,
+    // Each round starts a tsx child; on a loaded host that alone can take seconds.
+    40_000,
   );
 });

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { AppwardenError } from '../../src/errors.ts';
+import { log } from '../../src/log.ts';
 import { DATABASE_FILE } from '../../src/evidence/store.ts';
 import { cleanupTempDirs, freshStore, session } from './helpers.ts';
 
@@ -76,6 +77,12 @@ describe('batching writer', () => {
 
   it('keeps rows of a failing commit, reports the failure, and commits them once the database recovers', async () => {
     const errors: AppwardenError[] = [];
+    // The failures below are expected; keep their log lines out of the test output.
+    const level = log.level;
+    log.level = 'fatal';
+    onTestFinished(() => {
+      log.level = level;
+    });
     const store = freshStore({
       batch: { maxRows: 5, maxDelayMs: 20, maxQueuedRows: 12, onError: (e) => errors.push(e) },
     });

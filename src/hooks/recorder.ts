@@ -7,6 +7,7 @@
 import { describeError } from '../errors.ts';
 import type { EvidenceWriter } from '../evidence/types.ts';
 import { childLog } from '../log.ts';
+import type { AgentClock } from './clock.ts';
 import { decodeAgentMessage, type DecodeContext, type DecodedMessage } from './messages.ts';
 
 export interface HookRecorderOptions extends DecodeContext {
@@ -17,7 +18,10 @@ export interface HookRecorderOptions extends DecodeContext {
 }
 
 export interface HookRecorder {
-  onMessage(raw: unknown): DecodedMessage | null;
+  /** `clock` overrides the recorder's clock (each Frida process has its own offset). */
+  onMessage(raw: unknown, clock?: AgentClock): DecodedMessage | null;
+  /** Records that hooks could not run on this session (rules needing them report "not evaluated"). */
+  unavailable(reason: string): void;
   readonly counts: { api: number; coalesced: number; events: number; errors: number };
 }
 
@@ -30,10 +34,13 @@ export function createHookRecorder(o: HookRecorderOptions): HookRecorder {
   };
   return {
     counts,
-    onMessage(raw) {
+    unavailable(reason) {
+      event(o.now(), 'hook-status', { available: false, reason });
+    },
+    onMessage(raw, clock) {
       let decoded: DecodedMessage;
       try {
-        decoded = decodeAgentMessage(raw, o);
+        decoded = decodeAgentMessage(raw, clock === undefined ? o : { ...o, clock });
       } catch (err) {
         counts.errors++;
         // The message names the first issues; the full zod report (the cause) is only logged at debug.
@@ -51,6 +58,7 @@ export function createHookRecorder(o: HookRecorderOptions): HookRecorder {
           break;
         case 'hooks':
           event(decoded.t, 'hook-status', {
+            available: true,
             installed: decoded.installed,
             missing: decoded.missing,
             tls: decoded.tls,

@@ -47,7 +47,7 @@ export interface AgentHandle {
   /** The installation report as sent to the host; null until the bridge ran the installation. */
   readonly hooks: HooksMessage | null;
   flush(): void;
-  /** Flushes and stops the timer (hooks stay installed; the process owns them). */
+  /** Flushes, stops the timer and reverts the catalogue hooks (TLS and foreground hooks stay). */
   stop(): void;
   stats(): FloodStats;
   /** Reports a call seen by a non-Java hook through the same flood control. */
@@ -136,8 +136,10 @@ export function startAgent(deps: AgentDeps, rawParams: unknown): AgentHandle {
   let installed = 0;
   let hooks: HooksMessage | null = null;
 
+  const replaced: JavaMethod[] = [];
   const hookRow = (row: HookRow, m: JavaMethod): void => {
     const api = apiName(row);
+    replaced.push(m);
     m.implementation = function (this: unknown, ...args: unknown[]): unknown {
       let cls;
       try {
@@ -256,6 +258,8 @@ export function startAgent(deps: AgentDeps, rawParams: unknown): AgentHandle {
     stop() {
       timer.cancel();
       coalescer.flush();
+      // Reverting is Frida's `implementation = null`; in the sim it frees the bridge for the next session.
+      for (const m of replaced) m.implementation = null;
     },
     stats: () => ({ ...coalescer.stats }),
     record(call) {

@@ -23,6 +23,24 @@ export interface SimAgentOptions {
   foreground?: () => boolean | undefined;
 }
 
+/**
+ * The sim's agent runtime for the hooks probe (src/hooks/probe.ts `AgentRuntime` of kind
+ * `in-process`): the real hook core over this bridge, stamped with the session clock.
+ */
+export function simAgentRuntime(
+  bridge: StandInBridge,
+  now: () => number,
+  extra: Pick<SimAgentOptions, 'scheduler' | 'foreground'> = {},
+): { kind: 'in-process'; start(params: unknown, onMessage: (m: unknown) => void): { stop(): void } } {
+  return {
+    kind: 'in-process',
+    start(params, onMessage) {
+      const agent = startSimAgent({ bridge, params, now, onMessage, ...extra });
+      return { stop: () => agent.stop() };
+    },
+  };
+}
+
 /** Runs the real hook core over the stand-in bridge, in this process. */
 export function startSimAgent(o: SimAgentOptions): AgentHandle {
   return startAgent(

@@ -42,6 +42,11 @@ export interface LoadOptions {
   /** Scenario only: parameter values that replace the file's defaults (from a suite). */
   params?: Readonly<Record<string, ParamValue>>;
   /**
+   * Scenario only: values for the parameters the scenario declares, ignored where it does not
+   * (a suite's `params`, e.g. shorter observation times for the demo). `params` wins over these.
+   */
+  defaults?: Readonly<Record<string, ParamValue>>;
+  /**
    * Rules only: the rule ids the analysis knows, each with its parameter names. When given,
    * unknown ids and parameter names are positioned problems with a suggestion.
    */
@@ -74,6 +79,7 @@ function syntaxProblems(src: YamlSource, text: string): ConfigProblem[] {
       const key = /^\s*["']?([^"':\n]*)/.exec(text.slice(start, start + 200))?.[1]?.trim();
       message = `duplicate key '${key || text.slice(start, end)}'`;
     } else if (e.code === 'TAB_AS_INDENT') message = 'tab used for indentation; indent with spaces';
+    else if (e.code === 'RESOURCE_EXHAUSTION') message = `nested too deeply to parse (${message})`;
     else if (e.code === 'MULTIPLE_DOCS') message = "several YAML documents ('---'); put one in each file";
     return { pos: posAt(src, start), where: 'YAML', message };
   });
@@ -142,7 +148,9 @@ function parseScenario(src: YamlSource, raw: Record<string, unknown>, opts: Load
     }
     paramValueSchema.parse(value);
   }
-  const params = { ...defaults, ...overrides };
+  const shared = Object.entries(opts.defaults ?? {}).filter(([name]) => Object.hasOwn(defaults, name));
+  for (const [, value] of shared) paramValueSchema.parse(value);
+  const params = { ...defaults, ...Object.fromEntries(shared), ...overrides };
   const problems: { path: PathSegment[]; message: string }[] = [];
   const { params: _declared, ...rest } = raw;
   const substituted = substituteParams(rest, params, [], problems);
@@ -331,4 +339,11 @@ export function loadAnyConfigFile(file: string, opts: LoadOptions = {}): AnyConf
     ]);
   }
   return { kind, value: parseConfigText(text, file, kind, opts) } as AnyConfig;
+}
+
+/** The scenarios of a suite, each loaded with the suite's shared params and the entry's own overrides. */
+export function loadSuiteScenarios(suite: Suite): Scenario[] {
+  return suite.scenarios.map((sc) =>
+    loadConfigFile(sc.file, 'scenario', { defaults: suite.params, params: sc.params }),
+  );
 }

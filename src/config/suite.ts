@@ -97,6 +97,10 @@ export const suiteFileSchema = z
       .min(1)
       .default([{}])
       .describe('device selectors; each target × scenario runs once per selector'),
+    params: z
+      .record(paramNameSchema, paramValueSchema)
+      .default({})
+      .describe('parameter values for every scenario that declares them (e.g. shorter observation times)'),
     rules: filePathSchema.optional().describe('rules settings file (enable/disable, severities, params)'),
     failOn: severitySchema.default('H').describe('exit 1 when a finding is at or above this severity'),
   })

@@ -28,7 +28,7 @@ function checkReferences(config: AnyConfig): string[] {
   const suite = config.value;
   for (const sc of suite.scenarios) {
     try {
-      const scenario = loadConfigFile(sc.file, 'scenario', { params: sc.params });
+      const scenario = loadConfigFile(sc.file, 'scenario', { defaults: suite.params, params: sc.params });
       problems.push(...checkFlows(scenario, [scenario.file]));
     } catch (err) {
       problems.push(...messages(err).map((m) => `${m} (scenario of suite ${displayFile(suite.file)})`));

@@ -1,7 +1,12 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.ts';
-import { detectConfigKind, loadConfigFile, parseConfigText } from '../../src/config/load.ts';
+import {
+  detectConfigKind,
+  loadConfigFile,
+  loadSuiteScenarios,
+  parseConfigText,
+} from '../../src/config/load.ts';
 import { isStep, type Step } from '../../src/config/steps/index.ts';
 
 const FIX = path.resolve('test/fixtures/config');
@@ -106,6 +111,13 @@ describe('suite files', () => {
       { file: fixture('scenarios', 'refuse-then-relaunch.yaml'), params: { observe: 5 } },
     ]);
     expect(suite.rules).toBe(fixture('rules', 'strict.yaml'));
+  });
+
+  it("loads its scenarios with the suite's shared params where declared, and the entry's overrides on top", () => {
+    expect(suite.params).toEqual({ settle: 1, notDeclaredAnywhere: 3 });
+    const [popup, refuse] = loadSuiteScenarios(suite);
+    expect(popup?.params).toEqual({ skip: '跳过' });
+    expect(refuse?.params).toEqual({ observe: 5, settle: 1, agree: '同意' });
   });
 
   it('normalises categories (Chinese names too) and keeps selectors and threshold', () => {

@@ -154,8 +154,15 @@ export class Device {
   }
 
   async close(): Promise<void> {
+    const wasLost = this.#lostReason !== null;
     this.#lostReason ??= 'closed by appwarden';
-    await this.#adb.close();
+    try {
+      await this.#adb.close();
+    } catch (err) {
+      // Closing a connection that already broke has nothing left to do.
+      if (!wasLost) throw err;
+      this.#log.debug({ err: (err as Error).message }, 'close after loss');
+    }
   }
 
   async #call<T>(what: string, timeoutMs: number, body: () => Promise<T>): Promise<T> {

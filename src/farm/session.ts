@@ -69,6 +69,8 @@ export interface SessionPlan {
   upstreamCa?: string | string[];
   /** Poll interval of the foreground probe. */
   foregroundPollMs?: number;
+  /** The run's job this session is an attempt of (for --resume). */
+  jobId?: string;
 }
 
 function capabilitiesOf(kind: DeviceKind, facts: DeviceFacts): string[] {
@@ -119,6 +121,7 @@ export async function runSession(plan: SessionPlan): Promise<JobOutcome> {
       category: plan.target.category ?? null,
       firstPartyDomains: plan.target.firstPartyDomains ?? [],
       apks: plan.target.apks,
+      job: plan.jobId ?? null,
     },
   });
 
@@ -232,6 +235,8 @@ export async function runSession(plan: SessionPlan): Promise<JobOutcome> {
       );
     const failures = await scope.releaseAll();
     for (const f of failures) deviceEvent('cleanup-failed', { reason: f.message });
+    // How the attempt ended, for --resume: only `done` outcomes (not aborted) finish a job.
+    deviceEvent('session-end', { job: plan.jobId ?? null, outcome: outcome?.kind ?? 'infra', status });
     await writer.flush();
     store.finishSession(session, status, reason);
     log.debug({ status, reason }, 'session closed');

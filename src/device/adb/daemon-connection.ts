@@ -102,8 +102,15 @@ export async function openDaemonConnection(
     write(init) {
       AdbPacketHeader.serialize({ ...init, payloadLength: init.payload.length }, header);
       const frame = Buffer.concat([header, init.payload]);
-      return new Promise<void>((resolve, reject) => {
-        socket.write(frame, (err) => (err ? reject(err) : resolve()));
+      if (socket.destroyed) return;
+      return new Promise<void>((resolve) => {
+        socket.write(frame, (err) => {
+          // A failed write means the connection is gone. The transport learns that from the readable
+          // side closing (→ Adb.disconnected → DeviceLost); rejecting here would surface as an
+          // unhandled rejection inside the packet dispatcher instead.
+          if (err) socket.destroy(err);
+          resolve();
+        });
       });
     },
     close() {

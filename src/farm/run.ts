@@ -1,0 +1,218 @@
+import fs from 'node:fs';
+import type { DevicesFile } from '../config/devices.ts';
+import type { SuiteFile, SuiteTarget } from '../config/suite.ts';
+import type { EvidenceStore } from '../evidence/store.ts';
+import { newId } from '../evidence/store.ts';
+import type { RunStatus } from '../evidence/types.ts';
+import { AppwardenError, UsageError } from '../errors.ts';
+import { childLog } from '../log.ts';
+import { readApk } from '../sim/apk/manifest.ts';
+import { Farm } from './farm.ts';
+import { DevicePool } from './pool.ts';
+import { ResourceScope } from './resources.ts';
+import { runSchedule, type Job, type JobRecord, type SchedulerEvent, type StopSignal } from './scheduler.ts';
+import type { DeviceSelector } from './selectors.ts';
+import { runSession, type ScenarioRunner, type SessionPlan } from './session.ts';
+
+const log = childLog({ part: 'run' });
+
+/** One job of a run: a target × a scenario × a device selector (issue 6). Stored with the run for --resume. */
+export interface RunJob {
+  id: string;
+  target: { name: string; apks: string[]; pkg: string; category: string | null; firstParty: string[] };
+  scenario: { file: string; params: Record<string, string | number | boolean> };
+  selector: DeviceSelector;
+}
+
+/** Turns a scenario file (+ params) into the runner that plays it; the journeys part provides it. */
+export type ScenarioRunnerFactory = (scenario: RunJob['scenario']) => ScenarioRunner;
+
+export interface RunOptions {
+  store: EvidenceStore;
+  dataDir: string;
+  devices: DevicesFile;
+  /** A new run from a suite, or the id of an interrupted run to continue. */
+  suite?: { file: string; value: SuiteFile };
+  resume?: string;
+  scenarioRunner: ScenarioRunnerFactory;
+  stop: StopSignal;
+  onEvent?: (e: SchedulerEvent | { type: 'run-start'; run: string; jobs: number; resumed: boolean }) => void;
+  /** Extra upstream CA certificates for the capture proxy (test servers). */
+  upstreamCa?: string | string[];
+  /** Hooks probe per device; see SessionPlan. */
+  attachHooks?: SessionPlan['attachHooks'];
+  /** Called once the farm is up (progress displays list its devices; tests reach its sims). */
+  onFarm?: (farm: Farm) => void;
+}
+
+export interface RunResult {
+  run: string;
+  status: RunStatus;
+  records: JobRecord<RunJob>[];
+  /** Sessions this invocation created, in job order. */
+  sessions: string[];
+}
+
+function packageOf(target: SuiteTarget, apks: string[]): string {
+  if (target.package) return target.package;
+  const first = apks[0] as string;
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(first);
+  } catch (err) {
+    throw new UsageError(`Failed to read target ${first}: ${(err as Error).message}.`, { cause: err });
+  }
+  try {
+    return readApk(bytes).packageName;
+  } catch (err) {
+    throw new UsageError(`Failed to read target ${first}: not a valid APK (${(err as Error).message}).`, {
+      cause: err,
+    });
+  }
+}
+
+/** Jobs = targets × scenarios × device selectors, in that order. */
+export function planJobs(suite: SuiteFile): RunJob[] {
+  const jobs: RunJob[] = [];
+  for (const [ti, target] of suite.targets.entries()) {
+    const apks = target.apk === undefined ? [] : Array.isArray(target.apk) ? target.apk : [target.apk];
+    const pkg = packageOf(target, apks);
+    for (const [si, scenario] of suite.scenarios.entries()) {
+      for (const [di, selector] of suite.devices.entries()) {
+        jobs.push({
+          id: `t${ti + 1}-s${si + 1}-d${di + 1}`,
+          target: {
+            name: target.name ?? pkg,
+            apks,
+            pkg,
+            category: target.category ?? null,
+            firstParty: target.firstParty,
+          },
+          scenario: { file: scenario.file, params: scenario.params },
+          selector: {
+            ...(selector.name !== undefined ? { id: selector.name } : {}),
+            ...(selector.kind !== undefined ? { kind: selector.kind } : {}),
+            ...(selector.tags !== undefined ? { tags: selector.tags } : {}),
+            ...(selector.sdk !== undefined ? { sdk: selector.sdk } : {}),
+            ...(selector.abi !== undefined ? { abi: selector.abi } : {}),
+            ...(selector.root !== undefined ? { root: selector.root } : {}),
+          },
+        });
+      }
+    }
+  }
+  return jobs;
+}
+
+/** Jobs of a stored run that have no session that ran to a result (aborted and never-started ones). */
+export function unfinishedJobs(store: EvidenceStore, run: string): RunJob[] {
+  const stored = store.getRun(run);
+  if (!stored) throw new UsageError(`Failed to resume ${run}: no such run in this data folder.`);
+  const jobs = (stored.meta as { jobs?: RunJob[] }).jobs;
+  if (!Array.isArray(jobs))
+    throw new UsageError(`Failed to resume ${run}: the run has no job list (not started by 'run').`);
+  const finished = new Set<string>();
+  for (const s of store.listSessions({ run })) {
+    const job = (s.meta as { job?: string }).job;
+    const outcome = (s.meta as { outcome?: string }).outcome;
+    if (
+      job &&
+      s.status !== 'aborted' &&
+      s.status !== 'running' &&
+      s.status !== 'incomplete' &&
+      outcome !== 'infra'
+    ) {
+      finished.add(job);
+    }
+  }
+  return jobs.filter((j) => !finished.has(j.id));
+}
+
+/**
+ * A run: plan (or resume) the jobs, bring up the farm, schedule sessions across devices in parallel, and
+ * release everything — devices' proxy settings above all — however the run ends.
+ */
+export async function executeRun(opts: RunOptions): Promise<RunResult> {
+  const { store } = opts;
+  let run: string;
+  let jobs: RunJob[];
+  if (opts.resume) {
+    run = opts.resume;
+    jobs = unfinishedJobs(store, run);
+  } else if (opts.suite) {
+    jobs = planJobs(opts.suite.value);
+    run = newId('run');
+    store.createRun({ id: run, suite: opts.suite.file, meta: { jobs, suite: opts.suite.value.name } });
+  } else {
+    throw new UsageError('Failed to start a run: give a suite (--suite) or a run to resume (--resume).');
+  }
+  opts.onEvent?.({ type: 'run-start', run, jobs: jobs.length, resumed: opts.resume !== undefined });
+
+  const scope = new ResourceScope(`run ${run}`);
+  const sessions: string[] = [];
+  let records: JobRecord<RunJob>[] = [];
+  try {
+    const farm = await Farm.open(opts.devices, scope);
+    opts.onFarm?.(farm);
+    const pool = new DevicePool(farm.usable(), { quarantineAfter: opts.devices.farm.quarantineAfter });
+    const scheduled: Job<RunJob>[] = jobs.map((j) => ({ id: j.id, selector: j.selector, payload: j }));
+    records = await runSchedule(
+      scheduled,
+      pool,
+      async (job, ctx) => {
+        const session = newId('session');
+        sessions.push(session);
+        const farmDevice = farm.get(ctx.device.id);
+        const device = await farm.connect(ctx.device.id);
+        try {
+          const outcome = await runSession({
+            run,
+            session,
+            target: {
+              apks: job.payload.target.apks,
+              pkg: job.payload.target.pkg,
+              ...(job.payload.target.category ? { category: job.payload.target.category } : {}),
+              firstPartyDomains: job.payload.target.firstParty,
+            },
+            scenario: opts.scenarioRunner(job.payload.scenario),
+            deviceName: farmDevice.name,
+            deviceKind: farmDevice.config.kind,
+            device,
+            store,
+            dataDir: opts.dataDir,
+            signal: ctx.signal,
+            jobId: job.id,
+            ...(opts.upstreamCa !== undefined ? { upstreamCa: opts.upstreamCa } : {}),
+            ...(opts.attachHooks ? { attachHooks: opts.attachHooks } : {}),
+          });
+          return outcome;
+        } finally {
+          await device
+            .close()
+            .catch((err: unknown) => log.debug({ err }, 'closing the device connection failed'));
+        }
+      },
+      {
+        retries: opts.devices.farm.retries,
+        jobTimeoutMs: opts.devices.farm.jobTimeout * 1000,
+        stop: opts.stop,
+        ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+      },
+    );
+  } finally {
+    const failures = await scope.releaseAll();
+    for (const f of failures) log.warn({ run, err: f.message }, 'cleanup after the run failed');
+  }
+  const status: RunStatus = opts.stop.stopping
+    ? opts.stop.hard.aborted
+      ? 'aborted'
+      : 'incomplete'
+    : records.some((r) => r.final === 'failed')
+      ? 'error'
+      : 'passed';
+  store.finishRun(run, status);
+  if (jobs.length === 0 && opts.resume) {
+    throw new AppwardenError(`Nothing to resume in ${run}: every job already ran to a result.`);
+  }
+  return { run, status, records, sessions };
+}

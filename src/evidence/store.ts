@@ -188,6 +188,13 @@ export class EvidenceStore {
     if (res.changes === 0) throw failure('finish', `session ${id}`, 'no such session');
   }
 
+  /** Changes a finished session's verdict (re-analysis) without moving its end time. */
+  setSessionStatus(id: string, status: SessionStatus): void {
+    checkStatus(status, SESSION_STATUSES, `session ${id}`);
+    const res = this.stmt('UPDATE sessions SET status = ? WHERE id = ?').run(status, id);
+    if (res.changes === 0) throw failure('update', `session ${id}`, 'no such session');
+  }
+
   getSession(id: string): StoredSession | undefined {
     const row = this.stmt('SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined;
     return row && rowToSession(row);

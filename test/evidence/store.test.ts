@@ -195,6 +195,10 @@ describe('evidence store', () => {
       deviceKind: 'sim',
     });
     expect(store.getRun('run-1')?.status).toBe('findings');
+    const ended = store.getSession('old')?.endedAt;
+    store.setSessionStatus('old', 'passed');
+    expect(store.getSession('old')).toMatchObject({ status: 'passed', endedAt: ended });
+    expect(() => store.setSessionStatus('old', 'done' as 'passed')).toThrow(/unknown status 'done'/);
     expect(() => store.createSession(session('old'))).toThrow(
       /Failed to create session old: a session with this id exists/,
     );

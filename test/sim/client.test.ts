@@ -70,6 +70,20 @@ describe('sim over the wire (own client)', () => {
     c.close();
   });
 
+  it('follows logcat until the host closes the stream', async () => {
+    const c = await AdbWireClient.connect(sims[0]!.port);
+    const st = await c.open('shell:logcat -s FollowTest');
+    sims[0]!.device.writeLog('I', 'FollowTest', 'first live line');
+    let got = '';
+    while (!got.includes('first live line')) got += ((await st.read()) ?? Buffer.alloc(0)).toString();
+    expect(sims[0]!.device.logs.followers).toBe(1);
+    st.close();
+    // The shell round-trip after the close orders it behind the CLSE on the same connection.
+    expect((await c.shell('echo after')).stdout.toString()).toBe('after\n');
+    expect(sims[0]!.device.logs.followers).toBe(0);
+    c.close();
+  });
+
   it('reaches a host port through tcp: forwarding', async () => {
     const server = net.createServer((s) =>
       s.on('data', (d) => s.end(Buffer.concat([Buffer.from('echo:'), d]))),

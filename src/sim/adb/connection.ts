@@ -140,8 +140,7 @@ export class AdbConnection {
       case A_WRTE: {
         const e = this.streams.get(m.arg1);
         if (!e) return;
-        this.send(A_OKAY, e.localId, e.remoteId);
-        e.value.stream.deliver(m.payload);
+        e.value.stream.deliver(m.payload, () => this.send(A_OKAY, e.localId, e.remoteId));
         return;
       }
       case A_CLSE: {

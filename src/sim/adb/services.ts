@@ -4,7 +4,7 @@ import type { SimDevice } from '../device/device.ts';
 import { runShellLine } from '../shell/interpreter.ts';
 import type { AdbConnection, ServiceHandler, ServiceResolver } from './connection.ts';
 import { encodeShellPacket, SHELL_ID, ShellPacketDecoder } from './shell-protocol.ts';
-import { PushStdin } from './stdin.ts';
+import { PullStdin } from './stdin.ts';
 import type { AdbStream } from './stream.ts';
 import { runSyncService } from './sync-service.ts';
 import type { ReverseTable } from './reverse.ts';
@@ -30,28 +30,30 @@ function pumpInto(stream: AdbStream, sink: (chunk: Buffer) => void, onEnd: () =>
   })();
 }
 
+/** Aborts when the host closes the stream (adb's Ctrl-C), so followers like `logcat` stop. */
+function abortOnClose(stream: AdbStream): AbortSignal {
+  const abort = new AbortController();
+  stream.onClose(() => abort.abort());
+  return abort.signal;
+}
+
 /** `shell:`/`exec:` without the v2 protocol: raw bytes both ways, stdout and stderr merged. */
 function rawShell(env: ServiceEnv, command: string): ServiceHandler {
   return async (stream) => {
-    const stdin = new PushStdin();
-    const abort = new AbortController();
-    pumpInto(
-      stream,
-      (c) => stdin.push(c),
-      () => (stdin.end(), abort.abort()),
-    );
+    const stdin = new PullStdin(() => stream.read());
+    const signal = abortOnClose(stream);
     const output = { out: (b: Buffer) => void stream.write(b), err: (b: Buffer) => void stream.write(b) };
     if (command.trim() === '') {
-      await interactive(env, stdin, output, abort.signal, (b) => void stream.write(b));
+      await interactive(env, stdin, output, signal, (b) => void stream.write(b));
       return;
     }
-    await runShellLine(env.device, command, { stdin, output, signal: abort.signal });
+    await runShellLine(env.device, command, { stdin, output, signal });
   };
 }
 
 async function interactive(
   env: ServiceEnv,
-  stdin: PushStdin,
+  stdin: PullStdin,
   output: { out(b: Buffer): void; err(b: Buffer): void },
   signal: AbortSignal,
   echo: (b: Buffer) => void,
@@ -68,37 +70,46 @@ async function interactive(
   }
 }
 
+/** Reads shell-v2 packets from the stream on demand and yields the stdin payloads. */
+function v2StdinSource(env: ServiceEnv, stream: AdbStream): () => Promise<Buffer | null> {
+  const decoder = new ShellPacketDecoder();
+  const queue: Buffer[] = [];
+  let stdinClosed = false;
+  return async () => {
+    for (;;) {
+      const next = queue.shift();
+      if (next) return next;
+      if (stdinClosed) return null;
+      const c = await stream.read();
+      if (!c) return null;
+      let packets;
+      try {
+        packets = decoder.push(c);
+      } catch (err) {
+        env.log.debug({ err }, 'bad shell v2 packet; closing the stream');
+        stream.close();
+        return null;
+      }
+      for (const p of packets) {
+        if (p.id === SHELL_ID.stdin) queue.push(p.data);
+        else if (p.id === SHELL_ID.closeStdin) stdinClosed = true;
+      }
+    }
+  };
+}
+
 /** `shell,v2,…:` — stdout, stderr and the exit status in shell-protocol packets. */
 function v2Shell(env: ServiceEnv, command: string): ServiceHandler {
   return async (stream) => {
-    const stdin = new PushStdin();
-    const abort = new AbortController();
-    const decoder = new ShellPacketDecoder();
-    pumpInto(
-      stream,
-      (c) => {
-        let packets;
-        try {
-          packets = decoder.push(c);
-        } catch (err) {
-          env.log.debug({ err }, 'bad shell v2 packet; closing the stream');
-          stream.close();
-          return;
-        }
-        for (const p of packets) {
-          if (p.id === SHELL_ID.stdin) stdin.push(p.data);
-          else if (p.id === SHELL_ID.closeStdin) stdin.end();
-        }
-      },
-      () => (stdin.end(), abort.abort()),
-    );
+    const stdin = new PullStdin(v2StdinSource(env, stream));
+    const signal = abortOnClose(stream);
     const output = {
       out: (b: Buffer) => void stream.write(encodeShellPacket(SHELL_ID.stdout, b)),
       err: (b: Buffer) => void stream.write(encodeShellPacket(SHELL_ID.stderr, b)),
     };
     let status = 0;
-    if (command.trim() === '') await interactive(env, stdin, output, abort.signal, output.out);
-    else status = await runShellLine(env.device, command, { stdin, output, signal: abort.signal });
+    if (command.trim() === '') await interactive(env, stdin, output, signal, output.out);
+    else status = await runShellLine(env.device, command, { stdin, output, signal });
     await stream.write(encodeShellPacket(SHELL_ID.exit, Buffer.from([status & 0xff])));
   };
 }

@@ -1,26 +1,22 @@
 import type { StdinReader } from '../shell/types.ts';
 
-/** A StdinReader fed by pushes (stream data, shell v2 stdin packets) and ended by `end()`. */
-export class PushStdin implements StdinReader {
+/**
+ * A command's standard input, pulled from a source (the ADB stream, or shell-v2 stdin packets) only
+ * when the command reads. Nothing is read ahead, so a host that floods stdin is slowed by the
+ * stream's flow control instead of filling memory.
+ */
+export class PullStdin implements StdinReader {
   private chunks: Buffer[] = [];
   private ended = false;
-  private wake: (() => void) | undefined;
 
-  push(chunk: Buffer): void {
-    if (this.ended || chunk.length === 0) return;
-    this.chunks.push(chunk);
-    this.wake?.();
-  }
-
-  end(): void {
-    this.ended = true;
-    this.wake?.();
-  }
+  /** `source` returns the next chunk of input, or null at end of input. */
+  constructor(private readonly source: () => Promise<Buffer | null>) {}
 
   private async waitForData(): Promise<boolean> {
     while (this.chunks.length === 0 && !this.ended) {
-      await new Promise<void>((resolve) => (this.wake = resolve));
-      this.wake = undefined;
+      const c = await this.source();
+      if (c === null) this.ended = true;
+      else if (c.length) this.chunks.push(c);
     }
     return this.chunks.length > 0;
   }
@@ -44,7 +40,7 @@ export class PushStdin implements StdinReader {
     return Buffer.concat(parts);
   }
 
-  /** Next line (without the newline), or null at end of input. */
+  /** Next line (without its CR/LF), or null at end of input. */
   async readLine(): Promise<string | null> {
     let acc = Buffer.alloc(0);
     for (;;) {
@@ -52,7 +48,9 @@ export class PushStdin implements StdinReader {
       const cr = acc.indexOf(0x0d);
       const end = nl >= 0 && cr >= 0 ? Math.min(nl, cr) : Math.max(nl, cr);
       if (end >= 0) {
-        const rest = acc.subarray(end + 1);
+        // A CR LF pair ends one line, not two.
+        const skip = acc[end] === 0x0d && acc[end + 1] === 0x0a ? 2 : 1;
+        const rest = acc.subarray(end + skip);
         if (rest.length) this.chunks.unshift(rest);
         return acc.subarray(0, end).toString('utf8');
       }

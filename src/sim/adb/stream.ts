@@ -12,6 +12,9 @@ export interface StreamPort {
 
 export class AdbStream {
   private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** OKAY for the peer's last WRTE, held back while the service has not read enough (adbd does the same). */
+  private heldAck: (() => void) | undefined;
   private waiters: ((chunk: Buffer | null) => void)[] = [];
   private ended = false;
   private pending: Buffer[] = [];
@@ -21,12 +24,31 @@ export class AdbStream {
 
   constructor(private readonly port: StreamPort) {}
 
-  /** Called by the connection when the peer's WRTE arrives. */
-  deliver(chunk: Buffer): void {
+  /** Unread bytes above which the peer's next WRTE is not acknowledged until the service reads. */
+  static readonly HIGH_WATER = 4 * 1024 * 1024;
+
+  /** Called by the connection when the peer's WRTE arrives; `ack` sends our OKAY. */
+  deliver(chunk: Buffer, ack: () => void): void {
     if (this.ended) return;
     const w = this.waiters.shift();
     if (w) w(chunk);
-    else this.chunks.push(chunk);
+    else {
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
+    }
+    if (this.buffered < AdbStream.HIGH_WATER) ack();
+    else this.heldAck = ack;
+  }
+
+  private take(): Buffer | undefined {
+    const c = this.chunks.shift();
+    if (c) this.buffered -= c.length;
+    if (this.heldAck && this.buffered < AdbStream.HIGH_WATER) {
+      const ack = this.heldAck;
+      this.heldAck = undefined;
+      ack();
+    }
+    return c;
   }
 
   /** Called by the connection when the peer closed the stream or the connection went away. */
@@ -44,7 +66,7 @@ export class AdbStream {
 
   /** Next chunk the peer wrote, or null once the peer closed. */
   read(): Promise<Buffer | null> {
-    const c = this.chunks.shift();
+    const c = this.take();
     if (c) return Promise.resolve(c);
     if (this.ended) return Promise.resolve(null);
     return new Promise((resolve) => this.waiters.push(resolve));
@@ -61,6 +83,7 @@ export class AdbStream {
         const take = n - have;
         parts.push(c.subarray(0, take));
         this.chunks.unshift(c.subarray(take));
+        this.buffered += c.length - take;
         have = n;
       } else {
         parts.push(c);

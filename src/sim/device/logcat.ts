@@ -44,6 +44,11 @@ export class LogBuffer {
     this.entries = [];
   }
 
+  /** How many `logcat` readers are following the log right now. */
+  get followers(): number {
+    return this.listeners.size;
+  }
+
   /** Calls `listener` for every new line until the returned function is called. */
   follow(listener: (e: LogEntry) => void): () => void {
     this.listeners.add(listener);

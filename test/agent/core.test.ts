@@ -206,6 +206,27 @@ describe('hook core through the stand-in bridge', () => {
     expect(calls[1]?.stack[1]).toBe('com.sdk.Wrapper.readAll(Wrapper.java)');
   });
 
+  it('tells native hooks when a counted Java call is running on their thread', () => {
+    const seen: boolean[] = [];
+    let agentRef: { inJavaHook(k: string): boolean } | null = null;
+    const h = simAgent({}, (bridge) => {
+      bridge.registerClass('java.io.FileInputStream', {
+        $init: {
+          impl: () => void seen.push(agentRef?.inJavaHook('main') ?? false),
+          overloads: [['java.lang.String']],
+        },
+      });
+    });
+    agentRef = h.agent;
+    h.bridge.invoke('java.io.FileInputStream', '$init', ['/proc/net/arp'], APP_FRAMES);
+    h.bridge.invoke('java.io.FileInputStream', '$init', ['/data/data/app/cache.db'], APP_FRAMES);
+    expect(seen).toEqual([true, false]);
+    expect(h.agent.inJavaHook('main')).toBe(false);
+    expect(h.api().map((c) => [c.api, c.category, c.args[0]])).toEqual([
+      ['java.io.FileInputStream.<init>', 'file', '/proc/net/arp'],
+    ]);
+  });
+
   it('bypasses certificate pinning only when unpin is set, and reports it', () => {
     const pinned = (bridge: StandInBridge): void =>
       bridge.registerClass('okhttp3.CertificatePinner', {

@@ -29,6 +29,11 @@ export interface AgentDeps {
   scheduler?: Scheduler;
   /** Whether the app is in the foreground; when absent the core tracks Activity.onResume/onPause. */
   foreground?: () => boolean | undefined;
+  /**
+   * Identity of the current OS thread (Frida: `Process.getCurrentThreadId()`), so native hooks can tell
+   * they run inside a Java hook on the same thread. Default: the Java thread name.
+   */
+  threadKey?: () => string;
 }
 
 /** A call found outside the Java catalogue (e.g. a native `open` hooked by the Frida entry). */
@@ -50,6 +55,8 @@ export interface AgentHandle {
   /** Flushes, stops the timer and reverts the catalogue hooks (TLS and foreground hooks stay). */
   stop(): void;
   stats(): FloodStats;
+  /** Whether a counted Java hook is executing on the thread with this key (see AgentDeps.threadKey). */
+  inJavaHook(threadKey: string): boolean;
   /** Reports a call seen by a non-Java hook through the same flood control. */
   record(call: ExternalCall): void;
 }
@@ -120,7 +127,7 @@ export function startAgent(deps: AgentDeps, rawParams: unknown): AgentHandle {
   const ctx: ClassifyContext = { appPackage: params.appPackage, watch: params.watch };
   const errorsReported = new Set<string>();
   // Calls made by a hooked method's own implementation (framework internals) are not the app's.
-  const depth = new Map<string, number>();
+  const active = new Set<string>();
 
   const reportError = (where: string, err: unknown): void => {
     if (errorsReported.has(where)) return;
@@ -151,18 +158,25 @@ export function startAgent(deps: AgentDeps, rawParams: unknown): AgentHandle {
       if (cls === null) return m.call(this, ...args);
 
       let thread = '?';
+      try {
+        thread = stacks.threadName();
+      } catch (err) {
+        reportError(`thread ${api}`, err);
+      }
+      const key = deps.threadKey?.() ?? thread;
+      // Nested in another counted call on this thread: the framework's own work, not the app's.
+      if (active.has(key)) return m.call(this, ...args);
+
       let stack: string[] = [];
       let fg: boolean | undefined;
       try {
-        thread = stacks.threadName();
         stack = stacks.read();
         fg = foreground();
       } catch (err) {
         reportError(`stack ${api}`, err);
       }
       const ts = now();
-      const outer = depth.get(thread) ?? 0;
-      depth.set(thread, outer + 1);
+      active.add(key);
       let ret: unknown;
       let threw: unknown;
       let failed = false;
@@ -172,30 +186,27 @@ export function startAgent(deps: AgentDeps, rawParams: unknown): AgentHandle {
         threw = err;
         failed = true;
       } finally {
-        if (outer === 0) depth.delete(thread);
-        else depth.set(thread, outer);
+        active.delete(key);
       }
-      if (outer === 0) {
-        try {
-          const msg: ApiMessage = {
-            type: 'api',
-            v: AGENT_PROTOCOL,
-            api,
-            category: cls.category ?? row.category,
-            data: cls.data ?? row.data,
-            args: summariseArgs(row.args, args),
-            ret: failed ? null : summarise(row.ret ?? 'value', ret),
-            stack,
-            process: params.process,
-            thread,
-            ts,
-          };
-          if (fg !== undefined) msg.fg = fg;
-          if (failed) msg.threw = message(threw);
-          coalescer.hit(msg);
-        } catch (err) {
-          reportError(`report ${api}`, err);
-        }
+      try {
+        const msg: ApiMessage = {
+          type: 'api',
+          v: AGENT_PROTOCOL,
+          api,
+          category: cls.category ?? row.category,
+          data: cls.data ?? row.data,
+          args: summariseArgs(row.args, args),
+          ret: failed ? null : summarise(row.ret ?? 'value', ret),
+          stack,
+          process: params.process,
+          thread,
+          ts,
+        };
+        if (fg !== undefined) msg.fg = fg;
+        if (failed) msg.threw = message(threw);
+        coalescer.hit(msg);
+      } catch (err) {
+        reportError(`report ${api}`, err);
       }
       if (failed) throw threw;
       return ret;
@@ -262,6 +273,7 @@ export function startAgent(deps: AgentDeps, rawParams: unknown): AgentHandle {
       for (const m of replaced) m.implementation = null;
     },
     stats: () => ({ ...coalescer.stats }),
+    inJavaHook: (threadKey) => active.has(threadKey),
     record(call) {
       coalescer.hit({
         type: 'api',

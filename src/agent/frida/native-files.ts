@@ -30,6 +30,8 @@ export function hookNativeFileOpens(agent: AgentHandle): string[] {
     }
     Interceptor.attach(address, {
       onEnter(args) {
+        // Opens made inside a counted Java call (FileInputStream.<init> → libcore → open) are already reported.
+        if (agent.inJavaHook(String(this.threadId))) return;
         const path = args[pathArg]?.readCString() ?? null;
         if (path === null) return;
         const hit = IDENTIFIER_FILES.find((f) => matches(f.pattern, path));

@@ -19,6 +19,7 @@ import {
   multipartParts,
   percentDecode,
   startsLikeJson,
+  unescapeJsonText,
 } from './structure.ts';
 
 /**
@@ -54,6 +55,9 @@ interface Ctx {
   seen: Set<string>;
   budget: number;
 }
+
+/** Shortest base64 run worth decoding: 12 bytes, the smallest gzip member or JSON object worth a look. */
+const MIN_BLOB_CHARS = 16;
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
@@ -93,13 +97,22 @@ function pass(ctx: Ctx, buf: Uint8Array): PassResult {
         result.values.push({ type: o.type, encoding: o.encoding, text: p.text, start, end });
       }
     } else if (p.kind === 'blob') {
-      if (!isBase64Char(buf[start - 1])) result.blobs.push(start);
+      // Only the start of a run long enough to hold a layer (a trigger inside a run is just data).
+      if (!isBase64Char(buf[start - 1]) && base64RunEnd(buf, start) - start >= MIN_BLOB_CHARS) {
+        result.blobs.push(start);
+      }
     } else if (location) {
       const c = readCoordinate(buf, start, location);
       if (c) result.coords.push(c);
     }
   });
   return result;
+}
+
+/** Whether a decoded view of a buffer shows anything the raw pass did not: then the structure is opened. */
+function reveals(ctx: Ctx, view: Uint8Array): boolean {
+  const seen = pass(ctx, view);
+  return seen.values.length > 0 || seen.coords.length > 0 || seen.blobs.length > 0;
 }
 
 function spend(ctx: Ctx, bytes: number): boolean {
@@ -143,14 +156,24 @@ function scanBuffer(ctx: Ctx, buf: Uint8Array, place: Place, hint?: Hint): void 
       hint: bodyHint(part.contentType),
     }));
   } else if (deeper && (hint === 'json' || (hint === undefined && startsLikeJson(buf)))) {
-    if (interesting || buf.includes(0x5c) || found.blobs.length > 0) fields = openJson(buf, place);
+    if (
+      interesting ||
+      found.blobs.length > 0 ||
+      (buf.includes(0x5c) && reveals(ctx, unescapeJsonText(buf)))
+    ) {
+      fields = openJson(buf, place);
+    }
   } else if (
     deeper &&
     (hint === 'form' ||
       hint === 'query' ||
       (hint === undefined && (interesting || buf.includes(0x25)) && looksLikeForm(buf)))
   ) {
-    if (interesting || buf.includes(0x25) || buf.includes(0x2b) || found.blobs.length > 0) {
+    if (
+      interesting ||
+      found.blobs.length > 0 ||
+      ((buf.includes(0x25) || buf.includes(0x2b)) && reveals(ctx, percentDecode(buf, true)))
+    ) {
       const chain = hint === 'form' ? [...place.chain, 'form'] : place.chain;
       // A form is URL-encoded by definition: read its decoded values first. A query string is read as
       // sent first, so a value the app did not encode is not labelled `url`.
@@ -279,7 +302,6 @@ function openBase64Blobs(
     if (start < doneUntil) continue;
     const end = base64RunEnd(buf, start);
     doneUntil = end;
-    if (end - start < 16) continue;
     const text = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
     const decoded = Buffer.from(text, 'base64');
     if (!spend(ctx, decoded.length)) break;

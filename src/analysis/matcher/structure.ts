@@ -189,3 +189,68 @@ export function multipartParts(buf: Uint8Array, boundary: string): MultipartPart
   }
   return out;
 }
+
+const SIMPLE_ESCAPES: Record<number, number> = {
+  0x22: 0x22,
+  0x5c: 0x5c,
+  0x2f: 0x2f,
+  0x62: 0x08,
+  0x66: 0x0c,
+  0x6e: 0x0a,
+  0x72: 0x0d,
+  0x74: 0x09,
+};
+
+function hex4(b: Uint8Array, at: number): number {
+  let v = 0;
+  for (let k = 0; k < 4; k++) {
+    const h = hexValue(b[at + k]);
+    if (h < 0) return -1;
+    v = (v << 4) | h;
+  }
+  return v;
+}
+
+/**
+ * The text of a JSON document with its string escapes undone (`\"`, `\/`, `\uXXXX` …), structure left in
+ * place: one cheap view to learn whether escaped strings hide anything before paying for a full parse.
+ */
+export function unescapeJsonText(buf: Uint8Array): Uint8Array {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  let i = b.indexOf(0x5c);
+  if (i === -1) return buf;
+  const out = Buffer.allocUnsafe(b.length);
+  let o = 0;
+  let from = 0;
+  while (i !== -1) {
+    o += b.copy(out, o, from, i);
+    const c = b[i + 1] as number;
+    const simple = SIMPLE_ESCAPES[c];
+    if (simple !== undefined) {
+      out[o++] = simple;
+      from = i + 2;
+    } else if (c === 0x75) {
+      let cp = hex4(b, i + 2);
+      from = i + 6;
+      if (cp >= 0xd800 && cp <= 0xdbff && b[i + 6] === 0x5c && b[i + 7] === 0x75) {
+        const lo = hex4(b, i + 8);
+        if (lo >= 0xdc00 && lo <= 0xdfff) {
+          cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+          from = i + 12;
+        }
+      }
+      if (cp < 0) {
+        out[o++] = 0x5c;
+        from = i + 1;
+      } else {
+        o += out.write(String.fromCodePoint(cp), o, 'utf8');
+      }
+    } else {
+      out[o++] = 0x5c;
+      from = i + 1;
+    }
+    i = b.indexOf(0x5c, from);
+  }
+  o += b.copy(out, o, from);
+  return out.subarray(0, o);
+}

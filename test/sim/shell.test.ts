@@ -46,6 +46,16 @@ describe('sim shell: properties and settings', () => {
     expect((await sh(d, 'settings get global http_proxy')).out).toBe('null\n');
   });
 
+  it('greps piped input and files, with -i, -v, -c and -e', async () => {
+    const d = new SimDevice('grep');
+    d.fs.write('/sdcard/notes.txt', Buffer.from('Alpha\nbeta\nGamma\n'));
+    expect((await sh(d, 'grep -i alpha /sdcard/notes.txt')).out).toBe('Alpha\n');
+    expect((await sh(d, 'cat /sdcard/notes.txt | grep -v -e beta')).out).toBe('Alpha\nGamma\n');
+    expect((await sh(d, 'grep -c a /sdcard/notes.txt')).out).toBe('3\n');
+    const none = await sh(d, 'echo x | grep y');
+    expect([none.out, none.code]).toEqual(['', 1]);
+  });
+
   it('answers unknown commands like Android with 127', async () => {
     const d = new SimDevice('unknown');
     const r = await sh(d, 'nosuchtool -x; echo rc=$?');

@@ -46,8 +46,9 @@ function ls(ctx: CommandContext): number {
   return status;
 }
 
-function grep(ctx: CommandContext, input: string): number {
+async function grep(ctx: CommandContext): Promise<number> {
   const args = ctx.argv.slice(1);
+  const files: string[] = [];
   let invert = false;
   let ignoreCase = false;
   let onlyMatching = false;
@@ -63,7 +64,18 @@ function grep(ctx: CommandContext, input: string): number {
       onlyMatching ||= a.includes('o');
       count ||= a.includes('c');
       fixed ||= a.includes('F');
-    } else patterns.push(a);
+    } else if (patterns.length === 0 && !args.includes('-e')) patterns.push(a);
+    else files.push(a);
+  }
+  let input = '';
+  if (files.length === 0) input = (await ctx.stdin.readAll()).toString('utf8');
+  for (const f of files) {
+    const data = ctx.device.fs.read(f);
+    if (!data) {
+      ctx.err(`grep: ${f}: No such file or directory\n`);
+      return 2;
+    }
+    input += data.toString('utf8');
   }
   if (patterns.length === 0) {
     ctx.err('usage: grep [-EFciov] PATTERN\n');
@@ -187,7 +199,7 @@ export const BUILTINS: ShellCommand[] = [
     ctx.device.fs.remove(from);
     return 0;
   }),
-  simple('grep', async (ctx) => grep(ctx, (await ctx.stdin.readAll()).toString('utf8')), ['egrep']),
+  simple('grep', grep, ['egrep']),
   simple('which', (ctx) => {
     const name = ctx.argv[1];
     if (!name) return 1;

@@ -125,7 +125,7 @@ export interface EvProbeGap {
 export interface SessionEvidence {
   session: EvSession;
   identity: Identity | null;
-  /** Largest event time: how long the session was observed. */
+  /** Largest time of the events, flows and snapshots read: how long the session was observed. */
   endT: number;
   eventCount: number;
   markers: EvMarker[];
@@ -179,7 +179,10 @@ export function sessionInfo(
   };
 }
 
-/** Builds the read model from stored rows; `events` must be in (t, id) order as the store yields them. */
+/**
+ * Builds the read model from stored rows. Events of one type must come in (t, id) order (the store's
+ * order); different types may come one after the other. `eventCount` counts the events read.
+ */
 export function buildSessionEvidence(
   session: EvSession,
   events: Iterable<StoredEvent>,
@@ -190,7 +193,6 @@ export function buildSessionEvidence(
   const ev: SessionEvidence = {
     session,
     identity,
-    endT: 0,
     eventCount: 0,
     markers: [],
     apiCalls: [],
@@ -201,6 +203,7 @@ export function buildSessionEvidence(
     processStarts: [],
     processDeaths: [],
     permissionStates: [],
+    endT: snapshots.reduce((m, s) => Math.max(m, s.t), 0),
     snapshots: snapshots.map((s) => ({
       id: s.eventId,
       t: s.t,
@@ -357,11 +360,22 @@ export function loadSessionEvidence(store: EvidenceStore, sessionId: string): Se
   }
   return buildSessionEvidence(
     sessionInfo(s),
-    store.iterateEvents(sessionId),
+    eventsRulesRead(store, sessionId),
     store.flows(sessionId),
     store.uiSnapshots(sessionId),
     store.getSessionIdentity(sessionId),
   );
+}
+
+/** Event types the read model keeps; everything else (flow pointers, logcat lines, raw UI events) is skipped. */
+export const READ_TYPES: readonly string[] = ['marker', 'api', ...Object.values(UI_EVENT_TYPES)];
+
+/**
+ * Streams only the event types rules read, type by type (each in time order, which is all the read model
+ * needs): a session's bulk of logcat lines and flow pointers is never parsed.
+ */
+function* eventsRulesRead(store: EvidenceStore, session: string): Generator<StoredEvent> {
+  for (const type of READ_TYPES) yield* store.iterateEvents(session, { type });
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);

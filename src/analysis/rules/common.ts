@@ -112,12 +112,19 @@ export class Derived {
 
   /** The latest TAP in [t - windowMs, t], if any (RULES.md §3 (5): a user tap exempts). */
   tapBefore(t: number, windowMs: number): EvMarker | undefined {
-    let found: EvMarker | undefined;
-    for (const m of this.taps) {
-      if (m.t > t) break;
-      if (m.t >= t - windowMs) found = m;
+    // Binary search for the last TAP at or before t (rules ask this for every call they inspect).
+    let lo = 0;
+    let hi = this.taps.length - 1;
+    let last = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.taps[mid] as EvMarker).t <= t) {
+        last = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
     }
-    return found;
+    const m = this.taps[last];
+    return m && m.t >= t - windowMs ? m : undefined;
   }
 
   markers(name: string): EvMarker[] {

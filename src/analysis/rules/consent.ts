@@ -157,7 +157,21 @@ export const piConsent004 = defineRule({
       };
     }
     const necessary = necessaryData(ctx.ev.session.category);
-    const grants = ctx.ev.markers.filter((m) => m.name === 'PERM_GRANTED' && m.arg);
+    // Per data type: the stretches during which a permission unlocking it stood denied (denial + grace
+    // until the next grant of that permission), computed once — rules ask for every read.
+    const denied = new Map<string, { from: number; to: number; reason: string }[]>();
+    for (const d of denials) {
+      const p = fullPermission(d.arg as string);
+      const grant = ctx.ev.markers.find(
+        (m) => m.name === 'PERM_GRANTED' && m.arg !== null && m.t > d.t && fullPermission(m.arg) === p,
+      );
+      for (const type of PERMISSION_DATA[p] ?? []) {
+        const list = denied.get(type) ?? [];
+        const from = d.t + ctx.phases.params.refusalGraceMs;
+        list.push({ from, to: grant ? grant.t : Infinity, reason: `permission:${shortPermission(p)}` });
+        denied.set(type, list);
+      }
+    }
     /** Why collecting `type` at `t` was refused, or null. */
     const refusal = (t: number, type: string): string | null => {
       // "Basic mode" may keep using R8-necessary PI (RULES.md FP trap).
@@ -166,13 +180,7 @@ export const piConsent004 = defineRule({
       if ((phase.state === 'refused' || phase.state === 'withdrawn') && t >= phase.graceUntil) {
         return phase.state === 'refused' ? 'policy' : 'withdrawn';
       }
-      for (const d of denials) {
-        const p = fullPermission(d.arg as string);
-        if (t < d.t + ctx.phases.params.refusalGraceMs || !(PERMISSION_DATA[p] ?? []).includes(type))
-          continue;
-        const regranted = grants.some((g) => fullPermission(g.arg as string) === p && g.t > d.t && g.t <= t);
-        if (!regranted) return `permission:${shortPermission(p)}`;
-      }
+      for (const s of denied.get(type) ?? []) if (t >= s.from && t < s.to) return s.reason;
       return null;
     };
     const groups = gatherPi(ctx, {

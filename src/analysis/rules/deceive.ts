@@ -152,11 +152,13 @@ export const deceiveDl001 = defineRule({
   evaluate(ctx) {
     const downloads: { t: number; id: number; from: string }[] = [];
     for (const f of ctx.ev.flows) {
+      const apkType = f.responseContentType?.startsWith(APK_MIME) ?? false;
+      // Cheap pre-check first: parsing every URL of a long session is the expensive part.
+      if (!apkType && !f.url.toLowerCase().includes('.apk')) continue;
       const path = (
         URL.canParse(f.url) ? new URL(f.url).pathname : (f.url.split('?')[0] ?? '')
       ).toLowerCase();
-      if (path.endsWith('.apk') || f.responseContentType?.startsWith(APK_MIME))
-        downloads.push({ t: f.t, id: f.id, from: f.host });
+      if (path.endsWith('.apk') || apkType) downloads.push({ t: f.t, id: f.id, from: f.host });
     }
     for (const c of ctx.ev.apiCalls) {
       if (c.category === 'download' && ctx.derived.collectorOf(c))

@@ -91,9 +91,11 @@ export const perm001 = defineRule({
         });
       }
       // The denied prompt counts as the first one shown.
-      const lastPrompt = [...ctx.ev.markers]
-        .reverse()
-        .find((m) => m.name === 'PERM_PROMPT' && m.t <= d.t && samePermission(m.arg, d.arg));
+      let lastPrompt: EvMarker | undefined;
+      for (const m of ctx.ev.markers) {
+        if (m.t > d.t) break;
+        if (m.name === 'PERM_PROMPT' && samePermission(m.arg, d.arg)) lastPrompt = m;
+      }
       const from = lastPrompt ? lastPrompt.t : d.t;
       const prompts = ctx.ev.markers.filter(
         (m) =>

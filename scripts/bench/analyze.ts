@@ -1,0 +1,295 @@
+/**
+ * `npm run bench -- analyze [--events N]`
+ *
+ * A synthetic session of N events (default 1M: ~88% API calls, ~10% flows, ~2% markers and UI events) is
+ * written to a real store by a child process (so this process's RSS is the analysis alone), then analysed
+ * end to end: load the read model, phases, correlation, all rules, replaceFindings, status.
+ * Baseline: a full scan of the same events' rows in the same run (`SELECT sum(length(data))` over the
+ * session, which reads every row as a count-style scan must). ratio = analysis ÷ scan.
+ *
+ * Targets (issue 9): ≤ 5 s and ≤ 500 MB peak RSS.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyzeSession } from '../../src/analysis/engine.ts';
+import { openStore } from '../../src/evidence/store.ts';
+import type { ApiCallData } from '../../src/evidence/types.ts';
+import { line, result, round, rssMb, rssSampler } from './lib.ts';
+
+const TARGET = { seconds: 5, peakRssMb: 500 };
+const SESSION = 'bench-analyze';
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isSafeInteger(v) || v <= 0) {
+    process.stderr.write(`--${name} must be a positive integer\n`);
+    process.exit(2);
+  }
+  return v;
+}
+
+const EVENTS = flag('events', 1_000_000);
+
+/** SDK and app stacks as a real session has them: a handful of call sites, repeated. */
+const STACKS = [
+  [
+    'android.telephony.TelephonyManager.getImei(Native Method)',
+    'com.umeng.commonsdk.internal.utils.a.b(a.java:12)',
+    'com.example.app.App.onCreate(App.java:20)',
+  ],
+  [
+    'android.provider.Settings$Secure.getString(Settings.java:1)',
+    'cn.jpush.android.service.a.c(a.java:40)',
+    'com.example.app.App.onCreate(App.java:21)',
+  ],
+  [
+    'android.location.LocationManager.getLastKnownLocation(Native Method)',
+    'com.baidu.location.LocationClient.start(Unknown Source)',
+    'com.example.app.MapActivity.onResume(MapActivity.java:55)',
+  ],
+  [
+    'android.net.wifi.WifiInfo.getMacAddress(Native Method)',
+    'com.example.app.net.Api.headers(Api.java:77)',
+    'com.example.app.net.Api.call(Api.java:30)',
+  ],
+  [
+    'android.content.ClipboardManager.hasPrimaryClip(Native Method)',
+    'com.example.app.ui.Search.onResume(Search.java:12)',
+  ],
+];
+const CALLS: Omit<ApiCallData, 'stack'>[] = [
+  {
+    api: 'android.telephony.TelephonyManager.getImei',
+    category: 'device-id',
+    data: ['imei'],
+    args: [],
+    ret: '867530900000001',
+    sdk: null,
+    process: 'com.example.app',
+    thread: 'main',
+    fg: true,
+  },
+  {
+    api: 'android.provider.Settings$Secure.getString',
+    category: 'device-id',
+    data: ['androidId'],
+    args: ['android_id'],
+    ret: '9774d56d682e549c',
+    sdk: null,
+    process: 'com.example.app',
+    thread: 'pool-1',
+    fg: true,
+  },
+  {
+    api: 'android.location.LocationManager.getLastKnownLocation',
+    category: 'location',
+    data: ['location'],
+    args: ['gps'],
+    ret: { lat: 31.2, lon: 121.5 },
+    sdk: null,
+    process: 'com.example.app',
+    thread: 'loc',
+    fg: false,
+  },
+  {
+    api: 'android.net.wifi.WifiInfo.getMacAddress',
+    category: 'network-id',
+    data: ['wifiMac'],
+    args: [],
+    ret: '02:00:00:00:00:00',
+    sdk: null,
+    process: 'com.example.app',
+    thread: 'main',
+    fg: true,
+  },
+  {
+    api: 'android.content.ClipboardManager.hasPrimaryClip',
+    category: 'clipboard',
+    data: [],
+    args: [],
+    ret: true,
+    sdk: null,
+    process: 'com.example.app',
+    thread: 'main',
+    fg: true,
+  },
+];
+const HOSTS = [
+  'alog.umeng.com',
+  'api.example.com',
+  'stats.jpush.cn',
+  'api.map.baidu.com',
+  'cdn.example.com',
+  'log.ads.pangle.io',
+];
+const MATCH_TYPES = ['imei', 'androidId', 'location', 'wifiMac'];
+const MARKERS = ['TAP', 'TAP', 'TAP', 'BG', 'FG', 'PERM_PROMPT', 'PERM_DENIED'];
+
+/** Child mode: write the synthetic session into `dir` and exit. */
+async function write(dir: string): Promise<void> {
+  const store = openStore({ dataDir: dir });
+  store.createRun({ id: 'bench-run' });
+  store.createSession({
+    id: SESSION,
+    run: 'bench-run',
+    target: 'com.example.app',
+    scenario: 'bench',
+    device: 'sim-bench',
+    deviceKind: 'sim',
+    capabilities: ['frida'],
+    meta: { package: 'com.example.app', category: 'news', firstPartyDomains: ['example.com'] },
+  });
+  const w = store.writer;
+  const S = SESSION;
+  const wall = 1_700_000_000_000;
+  w.appendEvent({ session: S, t: 0, wall, source: 'journey', type: 'marker', data: { name: 'LAUNCH' } });
+  w.appendEvent({
+    session: S,
+    t: 300,
+    wall,
+    source: 'journey',
+    type: 'marker',
+    data: { name: 'POLICY_SHOWN' },
+  });
+  // 1M events over ~2.8 h of session time (10 ms apart), consent half-way.
+  for (let i = 2; i < EVENTS; i++) {
+    const t = i * 10;
+    if (i === Math.floor(EVENTS / 2)) {
+      w.appendEvent({
+        session: S,
+        t,
+        wall,
+        source: 'journey',
+        type: 'marker',
+        data: { name: 'POLICY_ACCEPTED' },
+      });
+    } else if (i % 50 === 0) {
+      const name = MARKERS[(i / 50) % MARKERS.length] as string;
+      const arg = name.startsWith('PERM') ? 'android.permission.CAMERA' : 'Button';
+      w.appendEvent({
+        session: S,
+        t,
+        wall,
+        source: 'journey',
+        type: 'marker',
+        data: { name, arg, detail: { text: arg } },
+      });
+    } else if (i % 10 === 0) {
+      const host = HOSTS[(i / 10) % HOSTS.length] as string;
+      const matches =
+        i % 30 === 0
+          ? [
+              {
+                type: MATCH_TYPES[(i / 30) % MATCH_TYPES.length] as string,
+                encoding: 'md5-hex',
+                where: 'body' as const,
+                path: '$.d',
+              },
+            ]
+          : [];
+      w.appendFlow({
+        session: S,
+        t,
+        wall,
+        method: 'POST',
+        url: `https://${host}/v1/collect?seq=${i}`,
+        host,
+        port: 443,
+        scheme: 'https',
+        status: 200,
+        requestHeaders: [
+          ['content-type', 'application/json'],
+          ['user-agent', 'okhttp/4.9.3'],
+        ],
+        responseHeaders: [['content-type', 'application/json']],
+        requestBody: null,
+        responseBody: null,
+        timing: { total: 42 },
+        tls: 'intercepted',
+        matches,
+      });
+    } else {
+      const k = i % CALLS.length;
+      w.appendApiCall(
+        S,
+        t,
+        { ...(CALLS[k] as Omit<ApiCallData, 'stack'>), stack: STACKS[k] as string[] },
+        wall,
+      );
+    }
+    if (i % 20_000 === 0) await w.flush();
+  }
+  await w.flush();
+  await store.close();
+}
+
+async function measure(dir: string): Promise<void> {
+  const store = openStore({ dataDir: dir });
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const base = rssMb();
+  // Baseline: read every event row of the session once.
+  let s0 = process.hrtime.bigint();
+  const scan = store.db
+    .prepare('SELECT count(*) AS n, sum(length(data)) AS bytes FROM events WHERE sk = ?')
+    .get(store.sk(SESSION)) as {
+    n: number;
+    bytes: number;
+  };
+  const scanSeconds = Number(process.hrtime.bigint() - s0) / 1e9;
+  line(
+    `events ${scan.n}, ${round(scan.bytes / 1e6, 1)} MB of event JSON; full scan ${round(scanSeconds, 3)} s`,
+  );
+
+  const sampler = rssSampler(20);
+  s0 = process.hrtime.bigint();
+  const out = analyzeSession(store, SESSION);
+  const seconds = Number(process.hrtime.bigint() - s0) / 1e9;
+  const peak = sampler.stop();
+  line(
+    `analysis ${round(seconds, 2)} s (target ≤ ${TARGET.seconds} s), peak RSS ${peak} MB (target ≤ ${TARGET.peakRssMb} MB; ${base} MB before)`,
+  );
+  line(
+    `findings: ${out.violations} violations, ${out.notEvaluated} not evaluated; status ${out.sessionStatus}`,
+  );
+  for (const f of out.findings.filter((x) => x.status === 'violation').slice(0, 8))
+    line(`  ${f.rule} ${f.severity}: ${f.explanation}`);
+  await store.close();
+  result('analyze', {
+    seconds: round(seconds, 3),
+    peakRssMb: peak,
+    events: scan.n,
+    scanSeconds: round(scanSeconds, 3),
+    ratio: round(seconds / scanSeconds, 1),
+    withinTargets: seconds <= TARGET.seconds && peak <= TARGET.peakRssMb,
+  });
+}
+
+const writeAt = process.argv.indexOf('--write');
+if (writeAt >= 0) {
+  await write(process.argv[writeAt + 1] as string);
+} else {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-bench-analyze-'));
+  try {
+    const w0 = Date.now();
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(import.meta.url), '--write', dir, '--events', String(EVENTS)],
+      { stdio: ['ignore', 'inherit', 'inherit'] },
+    );
+    if (child.status !== 0) {
+      process.stderr.write(
+        `Failed to write the synthetic session: the writer exited with ${child.status ?? child.signal}.\n`,
+      );
+      process.exit(2);
+    }
+    line(`wrote ${EVENTS} events in ${round((Date.now() - w0) / 1000, 1)} s (child process)`);
+    await measure(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

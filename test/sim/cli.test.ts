@@ -14,10 +14,17 @@ describe('appwarden sim start', () => {
     });
     try {
       let out = '';
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
       const serials = await new Promise<string[]>((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`no serials within 30 s; got ${JSON.stringify(out)}`)),
-          15_000,
+          () =>
+            reject(
+              new Error(
+                `no serials within 30 s; stdout ${JSON.stringify(out)}, stderr ${JSON.stringify(err)}`,
+              ),
+            ),
+          30_000,
         );
         child.stdout.on('data', (d: Buffer) => {
           out += d.toString();

@@ -51,6 +51,8 @@ export interface CompiledIdentity {
   readonly location: LocationTarget | null;
   /** Number of value variants (patterns that reveal identity data, excluding triggers). */
   readonly variantCount: number;
+  /** Length in bytes of the longest pattern (at least 64, so a base64 run start is seen whole). */
+  readonly longestPattern: number;
 }
 
 export function compileIdentity(identity: Identity, options: MatcherOptions = {}): CompiledIdentity {
@@ -62,8 +64,10 @@ export function compileIdentity(identity: Identity, options: MatcherOptions = {}
   for (const t of BLOB_TRIGGERS) if (!variants.has(t.text)) patterns.push({ kind: 'blob', text: t.text });
   const location = locationTarget(identity.location, opts.locationRadiusM, opts.minLocationDecimals);
   for (const t of location?.triggers ?? []) patterns.push({ kind: 'coord', text: t });
-  const automaton = new ByteAutomaton(patterns.map((p) => Buffer.from(p.text, 'utf8')));
-  return { options: opts, automaton, patterns, location, variantCount };
+  const bytes = patterns.map((p) => Buffer.from(p.text, 'utf8'));
+  const automaton = new ByteAutomaton(bytes);
+  const longestPattern = Math.max(64, ...bytes.map((b) => b.length));
+  return { options: opts, automaton, patterns, location, variantCount, longestPattern };
 }
 
 /** The value variants of a compiled identity (for diagnostics and the benchmark). */

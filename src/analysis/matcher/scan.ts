@@ -109,10 +109,27 @@ function pass(ctx: Ctx, buf: Uint8Array): PassResult {
   return result;
 }
 
-/** Whether a decoded view of a buffer shows anything the raw pass did not: then the structure is opened. */
-function reveals(ctx: Ctx, view: Uint8Array): boolean {
-  const seen = pass(ctx, view);
-  return seen.values.length > 0 || seen.coords.length > 0 || seen.blobs.length > 0;
+/**
+ * Whether a decoded view of a buffer shows anything the raw pass could not: then the structure is opened.
+ * Only the windows around the decoded bytes are scanned — anything else was visible in the raw pass.
+ */
+function reveals(ctx: Ctx, decode: (changes: number[]) => Uint8Array): boolean {
+  const changes: number[] = [];
+  const view = decode(changes);
+  const w = ctx.ci.longestPattern + 1;
+  let i = 0;
+  while (i < changes.length) {
+    const from = Math.max(0, (changes[i] as number) - w);
+    let to = Math.min(view.length, (changes[i] as number) + w);
+    while (i + 1 < changes.length && (changes[i + 1] as number) - w <= to) {
+      i++;
+      to = Math.min(view.length, (changes[i] as number) + w);
+    }
+    i++;
+    const seen = pass(ctx, view.subarray(from, to));
+    if (seen.values.length > 0 || seen.coords.length > 0 || seen.blobs.length > 0) return true;
+  }
+  return false;
 }
 
 function spend(ctx: Ctx, bytes: number): boolean {
@@ -159,7 +176,7 @@ function scanBuffer(ctx: Ctx, buf: Uint8Array, place: Place, hint?: Hint): void 
     if (
       interesting ||
       found.blobs.length > 0 ||
-      (buf.includes(0x5c) && reveals(ctx, unescapeJsonText(buf)))
+      (buf.includes(0x5c) && reveals(ctx, (changes) => unescapeJsonText(buf, changes)))
     ) {
       fields = openJson(buf, place);
     }
@@ -172,7 +189,8 @@ function scanBuffer(ctx: Ctx, buf: Uint8Array, place: Place, hint?: Hint): void 
     if (
       interesting ||
       found.blobs.length > 0 ||
-      ((buf.includes(0x25) || buf.includes(0x2b)) && reveals(ctx, percentDecode(buf, true)))
+      ((buf.includes(0x25) || buf.includes(0x2b)) &&
+        reveals(ctx, (changes) => percentDecode(buf, true, changes)))
     ) {
       const chain = hint === 'form' ? [...place.chain, 'form'] : place.chain;
       // A form is URL-encoded by definition: read its decoded values first. A query string is read as

@@ -71,10 +71,24 @@ function makeFrame(
 
 const FRAME_TEXT = /^(?:at\s+)?([\w$.]+)\.([\w$<>]+)\((.*)\)$/;
 
+// Models repeat the same few caller frames; parsing each once keeps invoke() cheap in loops.
+const parsedFrames = new Map<string, Frame>();
+const MAX_PARSED_FRAMES = 10_000;
+
 export function parseFrame(frame: CallerFrame): Frame {
-  if (typeof frame !== 'string') {
-    return makeFrame(frame.className, frame.methodName, frame.fileName ?? null, frame.lineNumber ?? -1);
+  if (typeof frame === 'string') {
+    let parsed = parsedFrames.get(frame);
+    if (parsed === undefined) {
+      parsed = parseFrameText(frame);
+      if (parsedFrames.size >= MAX_PARSED_FRAMES) parsedFrames.clear();
+      parsedFrames.set(frame, parsed);
+    }
+    return parsed;
   }
+  return makeFrame(frame.className, frame.methodName, frame.fileName ?? null, frame.lineNumber ?? -1);
+}
+
+function parseFrameText(frame: string): Frame {
   const m = FRAME_TEXT.exec(frame.trim());
   if (m === null) {
     // A bare `pkg.Class.method` is accepted too.

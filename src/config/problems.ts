@@ -230,3 +230,15 @@ export function issuesToProblems(
   }
   return problems.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
 }
+
+/** Validates `value` (found at `base` in the file) or throws the positioned problems. */
+export function checkAt<S extends z.ZodType>(
+  schema: S,
+  src: YamlSource,
+  value: unknown,
+  base: PathSegment[] = [],
+): z.output<S> {
+  const r = schema.safeParse(value, PARSE_PARAMS);
+  if (!r.success) throw new ConfigFileError(issuesToProblems(src, r.error.issues, base));
+  return r.data;
+}

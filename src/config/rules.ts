@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { kindHint, paramValueSchema, severitySchema } from './common.ts';
-import { expected } from './problems.ts';
+import { ConfigFileError, describePath, didYouMean, expected, type ConfigProblem } from './problems.ts';
+import { locate, type YamlSource } from './source.ts';
 
 /** Rule ids of RULES.md: family words then a three-digit number (PI-CONSENT-001, SDK-001). */
 export const RULE_ID = /^[A-Z]+(-[A-Z]+)*-\d{3}$/;
@@ -41,4 +42,36 @@ export type RulesFile = z.output<typeof rulesFileSchema>;
 export type RuleSetting = z.output<typeof ruleSettingSchema>;
 export interface RulesSettings extends RulesFile {
   file: string;
+}
+
+/** Rule ids and parameter names that the analysis does not have, each placed on its key. */
+export function checkKnownRules(
+  src: YamlSource,
+  file: RulesFile,
+  known: Readonly<Record<string, readonly string[]>>,
+): void {
+  const ids = Object.keys(known);
+  const problems: ConfigProblem[] = [];
+  for (const [id, setting] of Object.entries(file.rules)) {
+    const params = known[id];
+    if (params === undefined) {
+      problems.push({
+        pos: locate(src, ['rules'], id),
+        where: "'rules'",
+        message: `unknown rule '${id}'${didYouMean(id, ids)}`,
+      });
+      continue;
+    }
+    for (const name of Object.keys(setting.params)) {
+      if (params.includes(name)) continue;
+      const hint = didYouMean(name, params) || ` (parameters: ${params.join(', ') || 'none'})`;
+      problems.push({
+        pos: locate(src, ['rules', id, 'params'], name),
+        where: describePath(['rules', id, 'params']),
+        message: `unknown parameter '${name}' of ${id}${hint}`,
+      });
+    }
+  }
+  if (problems.length)
+    throw new ConfigFileError(problems.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col));
 }

@@ -1,8 +1,18 @@
+import path from 'node:path';
 import { z } from 'zod';
-import { didYouMean } from './problems.ts';
+import { ConfigError } from '../errors.ts';
+import {
+  checkAt,
+  ConfigFileError,
+  describePath,
+  describeValue,
+  didYouMean,
+  displayFile,
+} from './problems.ts';
 import { kindHint, paramNameSchema, paramValueSchema, type ParamValue } from './common.ts';
 import { stepListSchema, type Step } from './steps/index.ts';
-import type { PathSegment } from './source.ts';
+import { locate, type PathSegment, type YamlSource } from './source.ts';
+import type { ParsedStep } from './steps/define.ts';
 
 /** Android package name (com.example.app). */
 export const PACKAGE_NAME = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+$/;
@@ -88,4 +98,59 @@ export function* allSteps(steps: readonly Step[]): Generator<Step> {
     yield step;
     if (step.name === 'repeat') yield* allSteps(step.options.steps as Step[]);
   }
+}
+
+/** Options of loading one scenario (see LoadOptions in load.ts). */
+export interface ScenarioParamOptions {
+  params?: Readonly<Record<string, ParamValue>>;
+  defaults?: Readonly<Record<string, ParamValue>>;
+}
+
+function checkParamValue(src: YamlSource, name: string, value: unknown): void {
+  if (paramValueSchema.safeParse(value).success) return;
+  throw new ConfigError(
+    `Failed to apply parameter '${name}' to scenario ${displayFile(src.file)}: expected a string, number or true/false, got ${describeValue(value)}. Give a plain value.`,
+  );
+}
+
+export function parseScenario(
+  src: YamlSource,
+  raw: Record<string, unknown>,
+  opts: ScenarioParamOptions,
+): Scenario {
+  // Params first: they decide what every `${name}` in the steps becomes.
+  const defaults = checkAt(scenarioParamsSchema, src, raw.params, ['params']);
+  const overrides = opts.params ?? {};
+  for (const [name, value] of Object.entries(overrides)) {
+    if (!Object.hasOwn(defaults, name)) {
+      const declared = Object.keys(defaults);
+      throw new ConfigError(
+        `Failed to apply parameter '${name}' to scenario ${displayFile(src.file)}: the scenario does not declare it${didYouMean(name, declared)}. Declared: ${declared.join(', ') || 'none'}.`,
+      );
+    }
+    checkParamValue(src, name, value);
+  }
+  const shared = Object.entries(opts.defaults ?? {}).filter(([name]) => Object.hasOwn(defaults, name));
+  for (const [name, value] of shared) checkParamValue(src, name, value);
+  const params = { ...defaults, ...Object.fromEntries(shared), ...overrides };
+  const problems: { path: PathSegment[]; message: string }[] = [];
+  const { params: _declared, ...rest } = raw;
+  const substituted = substituteParams(rest, params, [], problems);
+  if (problems.length) {
+    throw new ConfigFileError(
+      problems.map((p) => ({ pos: locate(src, p.path), where: describePath(p.path), message: p.message })),
+    );
+  }
+  const parsed = checkAt(scenarioFileSchema, src, { ...(substituted as object), params });
+  const dir = path.dirname(src.file);
+  const place = (steps: ParsedStep[], at: PathSegment[]) => {
+    steps.forEach((step, i) => {
+      step.source = locate(src, [...at, i]);
+      const o = step.options as { steps?: ParsedStep[]; file?: string };
+      if (step.name === 'runFlow' && typeof o.file === 'string') o.file = path.resolve(dir, o.file);
+      if (step.name === 'repeat' && Array.isArray(o.steps)) place(o.steps, [...at, i, step.name, 'steps']);
+    });
+  };
+  place(parsed.steps, ['steps']);
+  return { ...(parsed as Omit<Scenario, 'file'>), file: src.file };
 }

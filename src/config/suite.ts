@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { DEVICE_KINDS } from '../evidence/types.ts';
 import { appCategorySchema } from './categories.ts';
@@ -115,4 +116,19 @@ export type DeviceSelector = SuiteFile['devices'][number];
 /** A loaded suite: every path in it (apk, scenario files, rules) is absolute. */
 export interface Suite extends SuiteFile {
   file: string;
+}
+
+/** The suite with every relative path (apk, scenario files, rules) resolved against its folder. */
+export function resolveSuitePaths(s: SuiteFile, file: string): Suite {
+  const dir = path.dirname(file);
+  const abs = (p: string) => path.resolve(dir, p);
+  return {
+    ...s,
+    file,
+    targets: s.targets.map((t) =>
+      t.apk === undefined ? t : { ...t, apk: Array.isArray(t.apk) ? t.apk.map(abs) : abs(t.apk) },
+    ),
+    scenarios: s.scenarios.map((sc) => ({ ...sc, file: abs(sc.file) })),
+    ...(s.rules !== undefined ? { rules: abs(s.rules) } : {}),
+  };
 }

@@ -36,7 +36,7 @@ export interface RunOptions {
   resume?: string;
   scenarioRunner: ScenarioRunnerFactory;
   stop: StopSignal;
-  onEvent?: (e: SchedulerEvent | { type: 'run-start'; run: string; jobs: number; resumed: boolean }) => void;
+  onEvent?: (e: RunEvent) => void;
   /** Extra upstream CA certificates for the capture proxy (test servers). */
   upstreamCa?: string | string[];
   /** Hooks probe per device; see SessionPlan. */
@@ -44,6 +44,11 @@ export interface RunOptions {
   /** Called once the farm is up (progress displays list its devices; tests reach its sims). */
   onFarm?: (farm: Farm) => void;
 }
+
+export type RunEvent =
+  | SchedulerEvent
+  | { type: 'run-start'; run: string; jobs: number; resumed: boolean; devices: string[] }
+  | { type: 'job-status'; job: string; device: string; text: string };
 
 export interface RunResult {
   run: string;
@@ -146,7 +151,6 @@ export async function executeRun(opts: RunOptions): Promise<RunResult> {
   } else {
     throw new UsageError('Failed to start a run: give a suite (--suite) or a run to resume (--resume).');
   }
-  opts.onEvent?.({ type: 'run-start', run, jobs: jobs.length, resumed: opts.resume !== undefined });
 
   const scope = new ResourceScope(`run ${run}`);
   const sessions: string[] = [];
@@ -154,6 +158,13 @@ export async function executeRun(opts: RunOptions): Promise<RunResult> {
   try {
     const farm = await Farm.open(opts.devices, scope);
     opts.onFarm?.(farm);
+    opts.onEvent?.({
+      type: 'run-start',
+      run,
+      jobs: jobs.length,
+      resumed: opts.resume !== undefined,
+      devices: farm.usable().map((d) => d.id),
+    });
     const pool = new DevicePool(farm.usable(), { quarantineAfter: opts.devices.farm.quarantineAfter });
     const scheduled: Job<RunJob>[] = jobs.map((j) => ({ id: j.id, selector: j.selector, payload: j }));
     records = await runSchedule(
@@ -182,6 +193,8 @@ export async function executeRun(opts: RunOptions): Promise<RunResult> {
             dataDir: opts.dataDir,
             signal: ctx.signal,
             jobId: job.id,
+            onStatus: (text) =>
+              opts.onEvent?.({ type: 'job-status', job: job.id, device: ctx.device.id, text }),
             ...(opts.upstreamCa !== undefined ? { upstreamCa: opts.upstreamCa } : {}),
             ...(opts.attachHooks ? { attachHooks: opts.attachHooks } : {}),
           });

@@ -39,6 +39,8 @@ export interface ScenarioContext {
   signal: AbortSignal;
   /** For resources the runner starts (Appium sessions, …): released when the session closes. */
   scope: ResourceScope;
+  /** Tells the progress display what the journey is doing now (e.g. `step 3 tapOn 同意`). */
+  status: (text: string) => void;
 }
 
 export interface ScenarioResult {
@@ -71,6 +73,8 @@ export interface SessionPlan {
   foregroundPollMs?: number;
   /** The run's job this session is an attempt of (for --resume). */
   jobId?: string;
+  /** Progress display hook: what the session is doing now. */
+  onStatus?: (text: string) => void;
 }
 
 function capabilitiesOf(kind: DeviceKind, facts: DeviceFacts): string[] {
@@ -132,6 +136,7 @@ export async function runSession(plan: SessionPlan): Promise<JobOutcome> {
   let phase: 'prepare' | 'journey' = 'prepare';
   try {
     // Prepare.
+    plan.onStatus?.('installing');
     await uninstall(device, plan.target.pkg).catch((err: unknown) =>
       log.debug({ err }, 'nothing to uninstall'),
     );
@@ -152,6 +157,7 @@ export async function runSession(plan: SessionPlan): Promise<JobOutcome> {
     });
     deviceEvent('installed', { pkg: plan.target.pkg, apks: plan.target.apks });
 
+    plan.onStatus?.('reading identity, planting honey data');
     const readout = await readIdentity(device, facts.sdk);
     const honey = await seedHoneyData(
       device,
@@ -161,6 +167,7 @@ export async function runSession(plan: SessionPlan): Promise<JobOutcome> {
     store.setSessionIdentity(session, identity);
     deviceEvent('identity', { unavailable: readout.unavailable, honeyNotSeeded: honey.notSeeded });
 
+    plan.onStatus?.('starting the capture proxy');
     const proxy = await scope.acquire(
       'capture proxy',
       () =>
@@ -189,6 +196,7 @@ export async function runSession(plan: SessionPlan): Promise<JobOutcome> {
       clock,
       signal: plan.signal,
       scope,
+      status: (text) => plan.onStatus?.(text),
     };
 
     // Probes.
@@ -209,6 +217,7 @@ export async function runSession(plan: SessionPlan): Promise<JobOutcome> {
 
     // Journey.
     phase = 'journey';
+    plan.onStatus?.(`journey ${plan.scenario.name}`);
     const result = await plan.scenario.run(ctx);
     status = result.status;
     reason = result.reason;
@@ -229,6 +238,7 @@ export async function runSession(plan: SessionPlan): Promise<JobOutcome> {
       : { kind: 'done', status, session, detail: reason };
     return outcome;
   } finally {
+    plan.onStatus?.('restoring the device');
     if (!device.lost)
       await forceStop(device, plan.target.pkg).catch((err: unknown) =>
         log.debug({ err }, 'force-stop failed'),

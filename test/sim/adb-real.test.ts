@@ -147,6 +147,20 @@ describe('sim with the real adb', () => {
     }
   });
 
+  it('streams binary screencap output intact through adb shell, and refuses adb root like a user build', async () => {
+    const png = await execa(
+      'adb',
+      ['-P', String(ADB_SERVER_PORT), '-s', sim.serial, 'shell', 'screencap', '-p'],
+      {
+        timeout: 15_000,
+        encoding: 'buffer',
+      },
+    );
+    expect(Buffer.from(png.stdout).equals(sim.device.screenshot())).toBe(true);
+    const root = await adb('root');
+    expect(`${root.stdout}${root.stderr}`).toContain('adbd cannot run as root in production builds');
+  });
+
   it('sets up and lists adb reverse rules', async () => {
     expect((await adb('reverse', 'tcp:8080', 'tcp:18080')).exitCode).toBe(0);
     expect((await adb('reverse', '--list')).stdout).toContain('tcp:8080 tcp:18080');

@@ -154,6 +154,16 @@ export function makeResolver(env: ServiceEnv, conn: () => AdbConnection): Servic
       const port = Number(tcp[1]);
       return port > 0 && port < 65536 ? tcpForward(env, port) : undefined;
     }
+    if (service === 'root:' || service === 'unroot:') {
+      // A user build's adbd (ro.debuggable=0) refuses, as the sim's capabilities say: no root.
+      return async (stream) => {
+        await stream.write(
+          service === 'root:'
+            ? 'adbd cannot run as root in production builds\n'
+            : 'adbd not running as root\n',
+        );
+      };
+    }
     if (service.startsWith('reverse:')) {
       return (stream) => handleReverse(env.reverse, conn(), stream, service.slice('reverse:'.length));
     }

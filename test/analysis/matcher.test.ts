@@ -290,6 +290,86 @@ describe('location', () => {
   });
 });
 
+describe('robustness', () => {
+  it('sees through PHP-style escaped slashes in a base64 digest and Gson-style \\u escapes', () => {
+    const digest = hash('md5', 'alice.test@example.com').toString('base64');
+    expect(digest).toContain('/');
+    const body = `{"h":"${digest.replace(/\//g, '\\/')}","e":"alice.test\u0040example.com"}`;
+    expect(scan({ headers: [['content-type', 'application/json']], body })).toEqual([
+      { type: 'email', encoding: 'json>md5-base64', where: 'body', path: '$.h' },
+      { type: 'email', encoding: 'json', where: 'body', path: '$.e' },
+    ]);
+  });
+
+  it('records nothing from a decompression bomb hidden in base64, and stays within the decode budget', () => {
+    const bomb = zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x41));
+    const small = compileIdentity(identity, { maxDecodedBytes: 1024 * 1024 });
+    const started = Date.now();
+    const found = matchRequest(small, {
+      method: 'POST',
+      url: 'https://a.example.net/u',
+      headers: [['content-type', 'application/json']],
+      body: Buffer.from(JSON.stringify({ blob: b64(bomb), imei: IMEI })),
+    });
+    expect(found.map((m) => [m.type, m.path])).toEqual([['imei', '$.imei']]);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('follows nesting up to maxDepth and no further', () => {
+    let doc: string = JSON.stringify({ imei: IMEI });
+    for (let i = 0; i < 3; i++) doc = JSON.stringify({ d: doc });
+    const req = {
+      method: 'POST',
+      url: 'https://a.example.net/u',
+      headers: [['content-type', 'application/json']] as [string, string][],
+      body: Buffer.from(doc),
+    };
+    expect(matchRequest(ci, req).map((m) => [m.encoding, m.path])).toEqual([
+      ['json>json>json>json', '$.d.d.d.imei'],
+    ]);
+    const shallow = compileIdentity(identity, { maxDepth: 2 });
+    expect(matchRequest(shallow, req).map((m) => m.type)).toEqual(['imei']);
+    expect(matchRequest(shallow, req)[0]?.path).not.toBe('$.d.d.d.imei');
+  });
+
+  it('matches coordinates in the southern and western hemispheres, and not their mirror images', () => {
+    const rio = compileIdentity(identitySchema.parse({ location: { lat: -22.906847, lon: -43.172897 } }));
+    const at = (url: string): string[] =>
+      matchRequest(rio, { method: 'GET', url, headers: [] }).map(
+        (m) => `${m.type} ${m.where} ${m.path ?? ''}`,
+      );
+    expect(at('https://a.example.net/r?lat=-22.9071&lon=-43.1730')).toEqual(['location query lat']);
+    expect(at('https://a.example.net/r?lat=22.9071&lon=43.1730')).toEqual([]);
+  });
+
+  it('survives malformed input: broken JSON, bad percent escapes, truncated gzip, binary garbage', () => {
+    const cases: RequestInput[] = [
+      {
+        method: 'POST',
+        url: 'https://a.example.net/%zz?%=%&a=%E0%A4%A',
+        headers: [['cookie', '=;;a']],
+        body: Buffer.from('{"imei": "860123456789012", '),
+      },
+      {
+        method: 'POST',
+        url: 'https://a.example.net/',
+        headers: [['content-encoding', 'gzip']],
+        body: zlib.gzipSync('x'.repeat(1000)).subarray(0, 20),
+      },
+      {
+        method: 'POST',
+        url: 'https://a.example.net/',
+        headers: [['content-type', 'multipart/form-data; boundary=zz']],
+        body: randomBytes(4096),
+      },
+    ];
+    expect(matchRequest(ci, cases[0] as RequestInput).map((m) => [m.type, m.where])).toEqual([
+      ['imei', 'body'],
+    ]);
+    for (const c of cases.slice(1)) expect(matchRequest(ci, c)).toEqual([]);
+  });
+});
+
 describe('explainMatch', () => {
   it('says what was sent, where and how, word for word', () => {
     expect(explainMatch({ type: 'imei', encoding: 'plain', where: 'query', path: 'imei' })).toBe(

@@ -3,6 +3,7 @@ import { childLog } from '../log.ts';
 import { failure } from '../errors.ts';
 import { AdbDaemon } from './adb/daemon.ts';
 import { SimDevice } from './device/device.ts';
+import { installModelRuntime } from './model/install.ts';
 
 /**
  * The simulated handset (DESIGN.md "The simulated handset"): a SimDevice behind an ADB daemon on
@@ -31,6 +32,8 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
   const seed = opts.seed ?? randomBytes(8).toString('hex');
   const host = opts.host ?? '127.0.0.1';
   const device = new SimDevice(seed);
+  // Apps with assets/appwarden-sim.yaml behave as their model says (src/sim/model).
+  installModelRuntime(device);
   const log = childLog({ sim: seed });
   const daemon = new AdbDaemon(device, log);
   let port: number;
@@ -105,3 +108,6 @@ export function untilInterrupted(): Promise<NodeJS.Signals> {
     for (const s of signals) process.on(s, on);
   });
 }
+export { onAppProcess, setSideModel, parseModel } from './model/index.ts';
+export type { UiNode, UiWindow } from './ui/types.ts';
+export type { SimUi } from './ui/ui.ts';

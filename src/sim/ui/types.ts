@@ -72,6 +72,8 @@ export interface UiWindow {
   package: string;
   /** For activity windows: the activity class; for dialogs: the owning activity. */
   activity: string;
+  /** System windows only: the app they are shown for (they show while it is in front). */
+  forPackage?: string;
   /** The window's view tree; its bounds are the window's bounds. */
   root: UiNode;
   /** Draw a translucent scrim over everything below (Android's FLAG_DIM_BEHIND). */

@@ -1,6 +1,7 @@
 import type { SimDevice } from '../device/device.ts';
 import { LAUNCHER } from '../device/system-packages.ts';
 import { homeWindow, plainActivityWindow } from './home.ts';
+import { PermissionController } from './permission-dialog.ts';
 import { pageSource } from './page-source.ts';
 import { renderScreen } from './render.ts';
 import { isEditable, walk, type Bounds, type UiNode, type UiWindow } from './types.ts';
@@ -33,8 +34,11 @@ export function hitTest(root: UiNode, x: number, y: number): UiNode | undefined 
 export class SimUi {
   private readonly appWindows = new Map<string, UiWindow[]>();
   private readonly systemWindows: UiWindow[] = [];
+  /** Runtime-permission prompts (the permission controller's grant dialog). */
+  readonly permissions: PermissionController;
 
   constructor(private readonly device: SimDevice) {
+    this.permissions = new PermissionController(device);
     device.on('uninstalled', (pkg) => this.clearApp(pkg));
   }
 
@@ -73,13 +77,13 @@ export class SimUi {
   clearApp(pkg: string): void {
     this.appWindows.delete(pkg);
     for (let i = this.systemWindows.length - 1; i >= 0; i--) {
-      if ((this.systemWindows[i] as UiWindow).activity === pkg) this.systemWindows.splice(i, 1);
+      if ((this.systemWindows[i] as UiWindow).forPackage === pkg) this.systemWindows.splice(i, 1);
     }
   }
 
   /**
-   * Opens a system window (e.g. the permission dialog) on behalf of `forPkg`: it shows while that
-   * package is in front, above its windows.
+   * Opens a system window (e.g. the permission dialog) on behalf of `win.forPackage`: it shows while
+   * that package is in front, above its windows.
    */
   openSystem(win: UiWindow): void {
     this.systemWindows.push(win);
@@ -96,7 +100,7 @@ export class SimUi {
     const fg = this.device.foreground();
     const { width, height } = this.device.screen;
     const out: UiWindow[] = [];
-    for (const w of [...this.systemWindows].reverse()) if (w.activity === fg.pkg) out.push(w);
+    for (const w of [...this.systemWindows].reverse()) if (w.forPackage === fg.pkg) out.push(w);
     if (fg.pkg === LAUNCHER.pkg) {
       out.push(homeWindow(this.device, width, height));
       return out;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { devicesFileSchema } from './devices.ts';
-import type { ConfigKind } from './load.ts';
+import type { ConfigKind } from './kinds.ts';
 import { rulesFileSchema } from './rules.ts';
 import { scenarioFileSchema } from './scenario.ts';
 import { stepFormsSchema, stepItemSchema } from './steps/index.ts';

@@ -47,7 +47,7 @@ export function didYouMean(word: string, options: readonly string[]): string {
   const best = closest(word, options);
   // Allow about one edit per three characters (a swap counts two): 'txt'→'text', 'tapon'→'tapOn', not 'foo'→'text'.
   // One-letter options (severities) are one edit from anything: no fuzzy hint for those.
-  if (best.length < 3) return '';
+  if (best.length < 2) return '';
   return distance(word, best) <= Math.ceil(best.length / 3) ? ` (did you mean '${best}'?)` : '';
 }
 

@@ -28,6 +28,13 @@ const CASES: { name: string; kind: ConfigKind; file: string; text: string; error
     error: "scenarios/x.yaml:6:7 step 3 'tapOn': unknown key 'txt' (did you mean 'text'?)",
   },
   {
+    name: 'unknown key in a CRLF file with a BOM and CJK text before it',
+    kind: 'scenario',
+    file: 'scenarios/crlf.yaml',
+    text: '\ufeffname: x\r\nsteps:\r\n  - back\r\n  - tapOn: {text: 同意, idd: x}\r\n',
+    error: "scenarios/crlf.yaml:4:23 step 2 'tapOn': unknown key 'idd' (did you mean 'id'?)",
+  },
+  {
     name: 'YAML syntax error',
     kind: 'scenario',
     file: 'scenarios/syntax.yaml',

@@ -6,54 +6,61 @@ import { isAlive } from './process.ts';
 
 /**
  * Sessions left `running` by a process that died (kill -9, power cut, OOM) are marked `incomplete` when
- * the store is opened next. A store opened while the recording process is still alive (e.g. `appwarden
- * sessions list` during a run) must not do that, so the process that recovers also records itself as the
- * owner in `evidence.owner`; others leave the running sessions alone while that process lives.
+ * the store is opened next. While any other process has the store open (a run recording into it, or
+ * `appwarden sessions list` during a run), its running sessions may be live, so they are left alone.
+ * Every process with the store open keeps a file `evidence.open/<pid>`; files of dead pids are stale.
  */
-const OWNER_FILE = 'evidence.owner';
+const OPEN_DIR = 'evidence.open';
 const INTERRUPTED = 'interrupted: the recording process ended before the session finished';
 
-/** Stores opened in this process, by data folder: the first one recovers, the rest share ownership. */
+/** Stores opened in this process, by data folder: the first one registers and recovers, the rest share it. */
 const openHere = new Map<string, number>();
 
-function readOwner(dataDir: string): number | null {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(dataDir, OWNER_FILE), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-      log.debug({ err }, 'cannot read evidence owner file');
-    return null;
+/** Pids of other live processes that have the store open; removes the files of dead ones. */
+function otherOpeners(dir: string): number[] {
+  const live: number[] = [];
+  for (const name of fs.readdirSync(dir)) {
+    const pid = Number(name);
+    if (pid === process.pid) continue;
+    if (Number.isSafeInteger(pid) && pid > 0 && isAlive(pid)) {
+      live.push(pid);
+    } else {
+      log.debug({ name }, 'removing the open-marker of a process that is gone');
+      fs.rmSync(path.join(dir, name), { force: true });
+    }
   }
-  const pid = Number.parseInt(text, 10);
-  return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
+  return live;
 }
 
 export function recoverInterrupted(db: Db, dataDir: string): void {
   const here = openHere.get(dataDir) ?? 0;
   openHere.set(dataDir, here + 1);
   if (here > 0) return;
-  const owner = readOwner(dataDir);
-  if (owner !== null && owner !== process.pid && isAlive(owner)) {
-    log.debug({ owner }, 'evidence store is in use by a live process; leaving its running sessions alone');
+  const dir = path.join(dataDir, OPEN_DIR);
+  fs.mkdirSync(dir, { recursive: true });
+  // Register first, then look: two processes opening at once both see each other and neither recovers.
+  fs.writeFileSync(path.join(dir, String(process.pid)), '');
+  const others = otherOpeners(dir);
+  if (others.length > 0) {
+    log.debug({ others }, 'evidence store is open in other processes; leaving running sessions alone');
     return;
   }
   const marked = db
     .transaction(() => {
-      const now = Date.now();
       const sessions = db
         .prepare(
           `UPDATE sessions SET status = 'incomplete', reason = coalesce(reason, ?),
-           ended_at = coalesce((SELECT max(wall) FROM events e WHERE e.sk = sessions.sk), started_at)
-         WHERE status = 'running'`,
+             ended_at = coalesce((SELECT max(wall) FROM events e WHERE e.sk = sessions.sk), started_at)
+           WHERE status = 'running'`,
         )
         .run(INTERRUPTED).changes;
-      db.prepare(`UPDATE runs SET status = 'incomplete', ended_at = ? WHERE status = 'running'`).run(now);
+      db.prepare(`UPDATE runs SET status = 'incomplete', ended_at = ? WHERE status = 'running'`).run(
+        Date.now(),
+      );
       return sessions;
     })
     .immediate();
   if (marked > 0) log.info({ sessions: marked }, 'marked interrupted sessions incomplete');
-  fs.writeFileSync(path.join(dataDir, OWNER_FILE), `${process.pid}\n`);
 }
 
 export function releaseOwnership(_db: Db, dataDir: string): void {
@@ -63,5 +70,5 @@ export function releaseOwnership(_db: Db, dataDir: string): void {
     return;
   }
   openHere.delete(dataDir);
-  if (readOwner(dataDir) === process.pid) fs.rmSync(path.join(dataDir, OWNER_FILE), { force: true });
+  fs.rmSync(path.join(dataDir, OPEN_DIR, String(process.pid)), { force: true });
 }

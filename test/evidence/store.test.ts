@@ -327,7 +327,7 @@ describe('interrupted sessions', () => {
     await again.close();
   });
 
-  it('leaves running sessions alone while the process that records them is alive', async () => {
+  it('leaves running sessions alone while another process has the store open', async () => {
     const dir = tempDir();
     const store = openStore({ dataDir: dir });
     store.createRun({ id: 'run-1' });
@@ -335,13 +335,19 @@ describe('interrupted sessions', () => {
     await store.close();
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' });
     try {
-      fs.writeFileSync(path.join(dir, 'evidence.owner'), `${other.pid}\n`);
+      fs.writeFileSync(path.join(dir, 'evidence.open', String(other.pid)), '');
       const reader = openStore({ dataDir: dir });
       expect(reader.getSession('live')?.status).toBe('running');
       await reader.close();
-      expect(fs.readFileSync(path.join(dir, 'evidence.owner'), 'utf8')).toBe(`${other.pid}\n`);
+      expect(fs.readdirSync(path.join(dir, 'evidence.open'))).toEqual([String(other.pid)]);
     } finally {
       other.kill('SIGKILL');
+      await new Promise((r) => other.on('exit', r));
     }
+    // Once that process is gone, its marker is stale and the next open recovers.
+    const later = openStore({ dataDir: dir });
+    expect(later.getSession('live')?.status).toBe('incomplete');
+    await later.close();
+    expect(fs.readdirSync(path.join(dir, 'evidence.open'))).toEqual([]);
   });
 });

@@ -215,6 +215,17 @@ describe('sim shell: honey data and identity commands', () => {
     expect((await sh(d, 'cat /sys/class/net/wlan0/address')).out).toBe(`${d.identity.wifiMac}\n`);
   });
 
+  it('shows accounts, the Bluetooth address and the Wi-Fi MAC where real tooling looks', async () => {
+    const d = new SimDevice('accounts');
+    const acct = d.identity.accounts[0]!;
+    expect((await sh(d, 'dumpsys account')).out).toContain(`Account {name=${acct.name}, type=com.google}`);
+    expect((await sh(d, 'dumpsys bluetooth_manager')).out).toContain(
+      `address: ${d.identity.bluetoothMac.toUpperCase()}`,
+    );
+    expect((await sh(d, 'ip addr show wlan0')).out).toContain(`link/ether ${d.identity.wifiMac} brd`);
+    expect(d.identityFile().email).toEqual([acct.name]);
+  });
+
   it('filters logcat by tag and level and clears it', async () => {
     const d = new SimDevice('logcat');
     d.writeLog('D', 'Umeng', 'debug line');

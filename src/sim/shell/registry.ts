@@ -5,6 +5,7 @@ import { CONTENT } from './commands/content.ts';
 import { DUMPSYS } from './commands/dumpsys.ts';
 import { GETPROP } from './commands/getprop.ts';
 import { INPUT } from './commands/input.ts';
+import { IP } from './commands/ip.ts';
 import { LOGCAT } from './commands/logcat.ts';
 import { MONKEY } from './commands/monkey.ts';
 import { PM } from './commands/pm.ts';
@@ -30,6 +31,7 @@ const FAMILIES: ShellCommand[][] = [
   SCREEN,
   CONTENT,
   SERVICE,
+  IP,
 ];
 
 export function buildCommandTable(families: ShellCommand[][]): Map<string, ShellCommand> {

@@ -114,7 +114,21 @@ function packageDump(ctx: CommandContext, args: string[]): string {
   return p ? dumpPackage(ctx.device, p) : '';
 }
 
+function accounts(device: SimDevice): string {
+  const list = device.identity.accounts;
+  return `User UserInfo{0:Owner:c13}:\n  Accounts: ${list.length}\n${list
+    .map((a) => `    Account {name=${a.name}, type=${a.type}}\n`)
+    .join('')}`;
+}
+
+function bluetooth(device: SimDevice): string {
+  const id = device.identity;
+  return `Bluetooth Status\n  enabled: true\n  state: ON\n  address: ${id.bluetoothMac.toUpperCase()}\n  name: ${device.settings.secure.get('bluetooth_name') ?? id.deviceName}\n`;
+}
+
 const SERVICES: Record<string, (ctx: CommandContext, args: string[]) => string> = {
+  account: (ctx) => accounts(ctx.device),
+  bluetooth_manager: (ctx) => bluetooth(ctx.device),
   activity: (ctx, args) => {
     const sub = args[0];
     if (sub === 'top') return activityTop(ctx.device);

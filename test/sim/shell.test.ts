@@ -193,6 +193,9 @@ describe('sim shell: honey data and identity commands', () => {
     await sh(d, "cmd clipboard set 'canary token 42'");
     expect((await sh(d, 'cmd clipboard get')).out).toBe('canary token 42\n');
     expect(d.identityFile().clipboard).toEqual(['canary token 42']);
+    expect((await sh(d, 'cmd location set-location 39.9042,116.4074')).code).toBe(0);
+    expect(d.identityFile().location).toEqual({ lat: 39.9042, lon: 116.4074 });
+    expect((await sh(d, 'dumpsys location')).out).toContain('gps 39.904200,116.407400');
   });
 
   it('reads IMEI, IMSI and ICCID through service call iphonesubinfo as a String16 parcel', async () => {

@@ -25,8 +25,10 @@ function ls(ctx: CommandContext): number {
   const long = flags.includes('l');
   const targets = ctx.argv.slice(1).filter((a) => !a.startsWith('-'));
   let status = 0;
+  const many = targets.length > 1;
   for (const t of targets.length ? targets : ['/']) {
     const st = ctx.device.fs.stat(t);
+    if (many && st?.kind === 'dir') ctx.out(`${t}:\n`);
     if (!st) {
       ctx.err(`ls: ${t}: No such file or directory\n`);
       status = 1;

@@ -197,13 +197,17 @@ export interface ImportResult {
  * folder that is opened only after verification, so a refused bundle writes nothing there). The session
  * keeps its id and its event/flow/finding ids; a session id already in the store is refused.
  */
-export async function importBundle(file: string, into: EvidenceStore | string): Promise<ImportResult> {
+export async function importBundle(
+  file: string,
+  into: EvidenceStore | string,
+  opts: { maxBytes?: number } = {},
+): Promise<ImportResult> {
   const refuse = (reason: string, cause?: unknown): UsageError =>
     new UsageError(`Failed to import bundle ${file}: ${reason}. Nothing was written.`, { cause });
   if (!fs.existsSync(file)) throw refuse('no such file');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-import-'));
   try {
-    await extract(file, work, refuse);
+    await extract(file, work, refuse, opts.maxBytes);
     const manifest = await verify(work, refuse);
     const bundleDb = openBundleDb(work, manifest, refuse);
     let sk: number;
@@ -243,8 +247,27 @@ function entryProblem(p: string, type: string): string | null {
   return ALLOWED_FILE.test(p) ? null : `unexpected file '${p}'`;
 }
 
-async function extract(file: string, work: string, refuse: Refuse): Promise<void> {
+/** Bytes that may be extracted into `dir`: what is free there, less a margin, capped by `maxBytes`. */
+function extractionBudget(dir: string, maxBytes: number | undefined): number {
+  let free = Number.POSITIVE_INFINITY;
+  try {
+    const st = fs.statfsSync(dir);
+    free = st.bavail * st.bsize - 64 * 1024 * 1024;
+  } catch (err) {
+    log.debug({ err }, 'cannot read free space of the temp folder; extracting without that limit');
+  }
+  return Math.min(free, maxBytes ?? Number.POSITIVE_INFINITY);
+}
+
+async function extract(
+  file: string,
+  work: string,
+  refuse: Refuse,
+  maxBytes: number | undefined,
+): Promise<void> {
   const problems: string[] = [];
+  const budget = extractionBudget(work, maxBytes);
+  let total = 0;
   try {
     await tar.x({
       file,
@@ -253,7 +276,13 @@ async function extract(file: string, work: string, refuse: Refuse): Promise<void
       preservePaths: false,
       preserveOwner: false,
       filter: (p, entry) => {
-        const problem = entryProblem(p, (entry as tar.ReadEntry).type);
+        // After the first problem nothing more is written: the bundle is refused anyway.
+        if (problems.length > 0) return false;
+        const e = entry as tar.ReadEntry;
+        total += e.size ?? 0;
+        const problem =
+          entryProblem(p, e.type) ??
+          (total > budget ? `it unpacks to more than ${Math.max(0, Math.floor(budget))} bytes` : null);
         if (problem) problems.push(problem);
         return problem === null;
       },
@@ -261,7 +290,10 @@ async function extract(file: string, work: string, refuse: Refuse): Promise<void
   } catch (err) {
     throw refuse(`corrupt or truncated archive (${(err as Error).message})`, err);
   }
-  if (problems.length > 0) throw refuse(`unsafe entry: ${problems[0]}`);
+  if (problems.length > 0) {
+    const [problem] = problems;
+    throw refuse(problem?.startsWith('it unpacks') ? `too large: ${problem}` : `unsafe entry: ${problem}`);
+  }
 }
 
 /** The manifest parses, and the extracted files are exactly the ones it lists, with its hashes and sizes. */

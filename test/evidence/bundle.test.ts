@@ -200,6 +200,14 @@ describe('session bundles', () => {
     await expectRefused(file, /is in the archive but not in the manifest/);
   });
 
+  it('refuses a bundle that would unpack to more than the space allowed, before filling it', async () => {
+    const target = path.join(tempDir(), 'data');
+    await expect(importBundle(bundle, target, { maxBytes: 50_000 })).rejects.toThrow(
+      /^Failed to import bundle .*: too large: it unpacks to more than 50000 bytes\. Nothing was written\.$/,
+    );
+    expect(fs.existsSync(target)).toBe(false);
+  });
+
   it('refuses truncated and corrupt archives', async () => {
     const full = fs.readFileSync(bundle);
     const truncated = path.join(tempDir(), 'truncated.tar.gz');

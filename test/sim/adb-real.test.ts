@@ -99,6 +99,16 @@ describe('sim with the real adb', () => {
     );
   });
 
+  it('installs through an install session as adb install-multiple does for split APKs', async () => {
+    const r = await adb('install-multiple', '-g', apks.model);
+    expect(r.stdout).toContain('Success');
+    expect(
+      sim.device.packages.get('com.appwarden.fixture.model')?.granted.has('android.permission.READ_CONTACTS'),
+    ).toBe(true);
+    const mixed = await adb('install-multiple', apks.model, apks.hello);
+    expect(`${mixed.stdout}${mixed.stderr}`).toContain('INSTALL_FAILED_INVALID_APK');
+  });
+
   it('rejects a file that is not an APK with the Android failure code', async () => {
     const bad = path.join(tmp, 'bad.apk');
     fs.writeFileSync(bad, 'this is not a zip');

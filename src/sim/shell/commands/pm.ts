@@ -2,6 +2,7 @@ import { ApkInstallError } from '../../apk/manifest.ts';
 import { PackageFailure } from '../../device/packages.ts';
 import { javaException, type CommandContext, type ShellCommand } from '../types.ts';
 import { dumpPackage } from './dumpsys-package.ts';
+import { installAbandon, installCommit, installCreate, installWrite } from './install-session.ts';
 
 /**
  * `pm` and `cmd package` (the same PackageManagerShellCommand on Android 10). `install -S SIZE`
@@ -102,6 +103,14 @@ async function pm(ctx: CommandContext, args: string[]): Promise<number> {
   switch (verb) {
     case 'install':
       return install(ctx, rest);
+    case 'install-create':
+      return installCreate(ctx, rest);
+    case 'install-write':
+      return installWrite(ctx, rest);
+    case 'install-commit':
+      return installCommit(ctx, rest);
+    case 'install-abandon':
+      return installAbandon(ctx, rest);
     case 'uninstall': {
       if (!pkgArg) break;
       const ok = ctx.device.uninstall(pkgArg);

@@ -112,7 +112,17 @@ export class EvidenceStore {
   ) {
     this.blobs = new BlobStore(dataDir);
     this.writer = new BatchingWriter(db, this.blobs, batch);
+    process.on('exit', this.commitOnExit);
   }
+
+  /** A process that exits without close() (process.exit in a SIGINT handler) still commits its last rows. */
+  private readonly commitOnExit = (): void => {
+    try {
+      this.writer.commit();
+    } catch (err) {
+      log.error({ err }, 'evidence rows queued at exit could not be committed');
+    }
+  };
 
   // ---- runs and sessions ----
 
@@ -373,6 +383,7 @@ export class EvidenceStore {
     if (this.closed) return;
     this.writer.close();
     this.closed = true;
+    process.off('exit', this.commitOnExit);
     releaseOwnership(this.db, this.dataDir);
     // SQLite's advice for long-lived connections: refresh planner statistics where they are stale, bounded
     // by analysis_limit so that closing a store of millions of rows stays fast.

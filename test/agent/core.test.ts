@@ -262,6 +262,10 @@ describe('hook core through the stand-in bridge', () => {
     expect(on.messages.find((m): m is HooksMessage => m.type === 'hooks')?.tls).toMatchObject({
       installed: 1,
     });
+    on.agent.stop(); // reverts every hook, TLS included
+    expect(() =>
+      on.bridge.invoke('okhttp3.CertificatePinner', 'check', ['api.umeng.com', []], UMENG_FRAMES),
+    ).toThrow(/pinning failure/);
   });
 
   it('coalesces 10,000 identical getImei calls into two messages with exact bounded timings', () => {

@@ -52,7 +52,7 @@ export interface AgentHandle {
   /** The installation report as sent to the host; null until the bridge ran the installation. */
   readonly hooks: HooksMessage | null;
   flush(): void;
-  /** Flushes, stops the timer and reverts the catalogue hooks (TLS and foreground hooks stay). */
+  /** Flushes, stops the timer and reverts every hook it installed. */
   stop(): void;
   stats(): FloodStats;
   /** Whether a counted Java hook is executing on the thread with this key (see AgentDeps.threadKey). */
@@ -66,13 +66,15 @@ class ForegroundTracker {
   private resumed = 0;
   private seen = false;
 
-  install(java: JavaBridge, onMissing: (reason: string) => void): void {
+  /** Hooks the lifecycle; returns the methods it replaced. */
+  install(java: JavaBridge, onMissing: (reason: string) => void): JavaMethod[] {
+    const replaced: JavaMethod[] = [];
     let activity;
     try {
       activity = java.use('android.app.Activity');
     } catch (err) {
       onMissing(err instanceof Error ? err.message : String(err));
-      return;
+      return replaced;
     }
     // Every Activity subclass must call super.onResume()/onPause() (SuperNotCalledException), so the
     // base class sees every transition.
@@ -91,8 +93,10 @@ class ForegroundTracker {
           transition();
           return m.call(this, ...args);
         };
+        replaced.push(m);
       }
     }
+    return replaced;
   }
 
   get(): boolean | undefined {
@@ -244,14 +248,16 @@ export function startAgent(deps: AgentDeps, rawParams: unknown): AgentHandle {
       }
     }
     if (deps.foreground === undefined) {
-      tracker.install(java, (reason) =>
+      const lifecycle = tracker.install(java, (reason) =>
         missing.push({ class: 'android.app.Activity', method: 'onResume', reason }),
       );
+      replaced.push(...lifecycle);
     }
     let tls: HooksMessage['tls'] = null;
     if (params.unpin) {
       const r = installTlsBypass(java, send, now);
-      tls = { installed: r.installed, missing: r.missing.length };
+      replaced.push(...r.methods);
+      tls = { installed: r.methods.length, missing: r.missing.length };
     }
     // Under Frida's spawn gating perform() runs later (when the app's class loader exists), so the
     // report is sent from here, not after perform() returns.
@@ -275,14 +281,10 @@ export function startAgent(deps: AgentDeps, rawParams: unknown): AgentHandle {
     stats: () => ({ ...coalescer.stats }),
     inJavaHook: (threadKey) => active.has(threadKey),
     record(call) {
-      coalescer.hit({
-        type: 'api',
-        v: AGENT_PROTOCOL,
-        ...call,
-        process: params.process,
-        ts: now(),
-        ...(foreground() === undefined ? {} : { fg: foreground() as boolean }),
-      });
+      const msg: ApiMessage = { type: 'api', v: AGENT_PROTOCOL, ...call, process: params.process, ts: now() };
+      const fg = foreground();
+      if (fg !== undefined) msg.fg = fg;
+      coalescer.hit(msg);
     },
   };
 }

@@ -89,7 +89,8 @@ export const TLS_BYPASSES: BypassRow[] = [
 ];
 
 export interface TlsInstallResult {
-  installed: number;
+  /** The overloads now replaced (to revert on stop). */
+  methods: JavaMethod[];
   missing: { class: string; method: string; reason: string }[];
 }
 
@@ -98,7 +99,7 @@ export function installTlsBypass(
   send: (m: TlsMessage) => void,
   now: () => number,
 ): TlsInstallResult {
-  const result: TlsInstallResult = { installed: 0, missing: [] };
+  const result: TlsInstallResult = { methods: [], missing: [] };
   const reported = new Set<string>();
   for (const row of TLS_BYPASSES) {
     let overloads: JavaMethod[];
@@ -130,7 +131,7 @@ export function installTlsBypass(
         }
         return value;
       };
-      result.installed++;
+      result.methods.push(m);
     }
   }
   return result;

@@ -144,7 +144,8 @@ function decodeLimits(ctx: Ctx): DecodeLimits {
 
 /** Scans one buffer at one place, opening the layers it holds. */
 function scanBuffer(ctx: Ctx, buf: Uint8Array, place: Place, hint?: Hint): void {
-  if (buf.length === 0) return;
+  // Nothing shorter than minLength can hold a value on its own, nor a precise "lat,lon" pair.
+  if (buf.length < ctx.ci.options.minLength) return;
   const deeper = place.depth < ctx.ci.options.maxDepth;
 
   // A compressed buffer without a Content-Encoding saying so (inside base64, multipart, or mislabelled).

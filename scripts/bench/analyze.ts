@@ -224,6 +224,8 @@ async function write(dir: string): Promise<void> {
     if (i % 20_000 === 0) await w.flush();
   }
   await w.flush();
+  // A finished session, as after a run: analysis then sets passed/findings.
+  store.finishSession(SESSION, 'passed');
   await store.close();
 }
 

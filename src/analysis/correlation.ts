@@ -27,13 +27,16 @@ export class Correlation {
 
   constructor(derived: Derived) {
     const byType = new Map<string, EvApiCall[]>();
-    const byTypeOrg = new Map<string, EvApiCall[]>();
+    // organisation id → type → reads (nested maps: no key string built per read).
+    const byOrgType = new Map<string, Map<string, EvApiCall[]>>();
     for (const call of derived.piReads) {
       const c = derived.collectorOf(call);
+      let orgMap = c?.org ? byOrgType.get(c.org.id) : undefined;
+      if (c?.org && !orgMap) byOrgType.set(c.org.id, (orgMap = new Map()));
       for (const type of call.data) {
         if (!isPi(type)) continue;
         push(byType, type, call);
-        if (c?.org) push(byTypeOrg, `${type}\u0000${c.org.id}`, call);
+        if (orgMap) push(orgMap, type, call);
       }
     }
     for (const flow of derived.ev.flows) {
@@ -43,8 +46,7 @@ export class Correlation {
         seen.add(match.type);
         const destination = derived.destination(flow.host);
         const read =
-          (destination.org &&
-            latestBefore(byTypeOrg.get(`${match.type}\u0000${destination.org.id}`), flow.t)) ||
+          (destination.org && latestBefore(byOrgType.get(destination.org.id)?.get(match.type), flow.t)) ||
           latestBefore(byType.get(match.type), flow.t) ||
           null;
         const link: FlowLink = {

@@ -78,8 +78,8 @@ export interface EvApiCall {
   ret: unknown;
   /** The call returned null/undefined or threw: still an attempt (RULES.md §3 (2)). */
   retNull: boolean;
-  /** Coalesced identical calls: their session times (at least `t`). */
-  times: readonly number[];
+  /** Coalesced identical calls: their session times; null for a single call at `t` (saves an array per call). */
+  times: readonly number[] | null;
 }
 
 export interface EvFlow {
@@ -214,14 +214,22 @@ export function buildSessionEvidence(
     probeGaps: [],
     malformed: {},
   };
-  const interned = new Map<string, readonly string[]>();
+  // Interned by (length, last element), then compared element-wise: a hit allocates nothing (a session
+  // repeats a handful of stacks hundreds of thousands of times; stacks share their first, hooked frame).
+  const interned = new Map<number, Map<unknown, (readonly string[])[]>>();
   const intern = (list: unknown): readonly string[] => {
     if (!Array.isArray(list) || list.length === 0) return EMPTY;
-    const strs = list.map(String);
-    const key = strs.join('\n');
-    let hit = interned.get(key);
-    if (!hit) interned.set(key, (hit = Object.freeze(strs)));
-    return hit;
+    let byLast = interned.get(list.length);
+    if (!byLast) interned.set(list.length, (byLast = new Map()));
+    const last: unknown = list[list.length - 1];
+    const bucket = byLast.get(last);
+    if (bucket) {
+      for (const cand of bucket) if (cand.every((x, i) => x === list[i])) return cand;
+    }
+    const strs = Object.freeze(list.map(String));
+    if (bucket) bucket.push(strs);
+    else byLast.set(last, [strs]);
+    return strs;
   };
   const names = new Map<string, string>();
   const name = (s: string): string => {
@@ -272,7 +280,7 @@ export function buildSessionEvidence(
         }
         const category = name(typeof d.category === 'string' ? d.category : '');
         const keep = KEEP_VALUES.has(category);
-        const times = Array.isArray(d.times) && d.times.length > 0 ? d.times.filter(isFiniteNumber) : [e.t];
+        const times = Array.isArray(d.times) ? d.times.filter(isFiniteNumber) : null;
         ev.apiCalls.push({
           id: e.id,
           t: e.t,
@@ -286,7 +294,7 @@ export function buildSessionEvidence(
           args: keep && Array.isArray(d.args) ? d.args : null,
           ret: keep ? d.ret : undefined,
           retNull: d.ret === null || d.ret === undefined,
-          times: times.length > 0 ? times : [e.t],
+          times: times && times.length > 0 ? times : null,
         });
         break;
       }

@@ -16,6 +16,15 @@
  *   `reason` says why. Rules needing that evidence report "not evaluated".
  *
  * Bounds are screen pixels `[left, top, right, bottom]`; UiAutomator's `"[l,t][r,b]"` string is accepted.
+ *
+ * Journey marker details the rules read (MarkerData.detail; all optional):
+ * - TAP: `arg` = the node's text; `detail.text`/`detail.desc` = text and content-desc, `detail.x`/`detail.y`
+ *   = the tap point, `detail.target: 'close' | 'skip' | 'blank'` when the step knows what it tapped,
+ *   `detail.probe: 'hot-zone'` for the neutral-point taps of UX-POPUP-002.
+ * - PERM_PROMPT / PERM_DENIED / PERM_GRANTED: `arg` = the permission (`android.permission.CAMERA` or
+ *   `CAMERA`); PERM_PROMPT `detail.requestedBy: 'os'` for prompts the system showed on its own.
+ * - SHAKE: `arg` = profile name; `detail.accel` (m/s²), `detail.rotationDeg`, `detail.durationMs`.
+ * - POLICY_ACCEPTED: `detail.separate: true` when the step gave a separate consent (PIPL Art. 23).
  */
 import { z } from 'zod';
 

@@ -47,12 +47,15 @@ export const piFreq001 = defineRule({
         const key = `${type}|${who.id}`;
         let s = series.get(key);
         if (!s) series.set(key, (s = { type, actor: who.name, points: [] }));
-        for (const t of call.times) s.points.push({ t, nul: call.retNull, call });
+        for (const t of call.times ?? [call.t]) s.points.push({ t, nul: call.retNull, call });
       }
     }
     const violations: Violation[] = [];
     for (const [key, s] of series) {
-      s.points.sort((a, b) => a.t - b.t);
+      // piReads come in time order; only coalesced times can break it.
+      if (s.points.some((pt, i) => i > 0 && pt.t < (s.points[i - 1] as (typeof s.points)[number]).t)) {
+        s.points.sort((a, b) => a.t - b.t);
+      }
       const kept: typeof s.points = [];
       for (const pt of s.points) {
         const last = kept[kept.length - 1];

@@ -74,6 +74,15 @@ export const perm001 = defineRule({
     const ds = denials(ctx.ev);
     if (ds.length === 0) return { violations: [], notEvaluated: 'the journey did not deny a permission' };
     const violations: Violation[] = [];
+    // Prompts by permission, once (a long session has thousands of markers and hundreds of denials).
+    const promptsByPerm = new Map<string, EvMarker[]>();
+    for (const m of ctx.ev.markers) {
+      if (m.name !== 'PERM_PROMPT' || !m.arg) continue;
+      const p = fullPermission(m.arg);
+      const list = promptsByPerm.get(p);
+      if (list) list.push(m);
+      else promptsByPerm.set(p, [m]);
+    }
     for (const d of ds) {
       const perm = shortPermission(fullPermission(d.arg as string));
       const exit = exitAfter(ctx.ev, d.t, ctx.params.exitWindowMs);
@@ -91,19 +100,15 @@ export const perm001 = defineRule({
         });
       }
       // The denied prompt counts as the first one shown.
+      const samePrompts = promptsByPerm.get(fullPermission(d.arg as string)) ?? [];
       let lastPrompt: EvMarker | undefined;
-      for (const m of ctx.ev.markers) {
+      for (const m of samePrompts) {
         if (m.t > d.t) break;
-        if (m.name === 'PERM_PROMPT' && samePermission(m.arg, d.arg)) lastPrompt = m;
+        lastPrompt = m;
       }
       const from = lastPrompt ? lastPrompt.t : d.t;
-      const prompts = ctx.ev.markers.filter(
-        (m) =>
-          m.name === 'PERM_PROMPT' &&
-          !byOs(m) &&
-          samePermission(m.arg, d.arg) &&
-          m.t >= from &&
-          m.t <= from + ctx.params.loopWindowMs,
+      const prompts = samePrompts.filter(
+        (m) => !byOs(m) && m.t >= from && m.t <= from + ctx.params.loopWindowMs,
       );
       const shown = prompts.length + (lastPrompt ? 0 : 1);
       if (shown >= ctx.params.loopPrompts) {

@@ -5,7 +5,7 @@
  */
 import type { FlowLink } from '../correlation.ts';
 import type { EvApiCall } from '../session-evidence.ts';
-import { evidenceIds, fmtT, listWords, sentence } from './common.ts';
+import { evidenceIds, fmtT, listWords, MAX_EVIDENCE, sentence } from './common.ts';
 import { isPi, piLabel } from './pi-set.ts';
 import type { RuleContext, Violation } from './types.ts';
 
@@ -68,9 +68,10 @@ export function groupViolation(
   g: PiGroup,
   extra: Record<string, unknown> = {},
 ): Violation {
+  // Reads and links are each in time order: the first MAX_EVIDENCE of each are all a capped list can use.
   const items = [
-    ...g.reads.map((r) => ({ t: r.t, id: r.id })),
-    ...g.links.map((l) => ({ t: l.flow.t, id: l.flow.id })),
+    ...g.reads.slice(0, MAX_EVIDENCE).map((r) => ({ t: r.t, id: r.id })),
+    ...g.links.slice(0, MAX_EVIDENCE).map((l) => ({ t: l.flow.t, id: l.flow.id })),
   ];
   items.sort((a, b) => a.t - b.t || a.id - b.id);
   const types = [...g.types].sort();

@@ -20,6 +20,7 @@ export interface ShellRun {
  * buffered between stages, redirections into the sim's file system. Returns the exit status.
  */
 export async function runShellLine(device: SimDevice, line: string, io: ShellRun): Promise<number> {
+  log.debug({ sim: device.seed, line }, 'sim shell');
   let pipelines;
   try {
     pipelines = parseCommandLine(line);

@@ -68,7 +68,10 @@ export class CaptureContext {
     return this.writer.putBlob(bytes);
   }
 
-  /** A peer misbehaved (malformed request, TLS garbage, timeout): evidence on the timeline, not a crash. */
+  /**
+   * A peer misbehaved (malformed request, TLS garbage, timeout) or capturing one exchange failed:
+   * evidence on the timeline, not a crash.
+   */
   peerProblem(kind: string, detail: Record<string, unknown>): void {
     log.debug({ kind, ...detail }, 'proxy peer problem');
     try {

@@ -131,6 +131,15 @@ function hostHeaderName(hostHeader: string | undefined): string | undefined {
 function finish(st: HttpFlowState, cap: CaptureContext, error?: string, tlsOverride?: TlsOutcome): void {
   if (st.recorded) return;
   st.recorded = true;
+  try {
+    record(st, cap, error, tlsOverride);
+  } catch (err) {
+    // Storage trouble (disk full, store closed) loses this flow, never the app's connection or the proxy.
+    cap.peerProblem('capture', { url: st.url, reason: describeError(err) });
+  }
+}
+
+function record(st: HttpFlowState, cap: CaptureContext, error?: string, tlsOverride?: TlsOutcome): void {
   const put = (b: Uint8Array) => cap.putBlob(b);
   const limits = cap.options.decodeLimits;
   const reqBody = storeBody(st.reqTap, headerValue(st.requestHeaders, 'content-encoding'), put, limits);

@@ -74,9 +74,15 @@ export async function startCapture(opts: StartCaptureOptions): Promise<CapturePr
 
   const extraCa =
     opts.upstreamCa === undefined ? [] : Array.isArray(opts.upstreamCa) ? opts.upstreamCa : [opts.upstreamCa];
+  // One secure context for every upstream connection. Passing `ca` to the agent instead would make
+  // Node build a context per connection and fold all ~140 root certificates into every pool key
+  // (measured: most of the proxy's CPU time).
+  const upstreamContext = extraCa.length
+    ? tls.createSecureContext({ ca: [...tls.rootCertificates, ...extraCa] })
+    : undefined;
   const httpsAgent = new https.Agent({
     keepAlive: true,
-    ...(extraCa.length ? { ca: [...tls.rootCertificates, ...extraCa] } : {}),
+    ...(upstreamContext ? { secureContext: upstreamContext } : {}),
   });
   const httpAgent = new http.Agent({ keepAlive: true });
 

@@ -52,7 +52,8 @@ export function attachWebSocketCapture(proxy: QuietProxy, cap: CaptureContext): 
           u.hostname = tunnel.host;
           u.port = String(tunnel.port);
           opts.url = u.toString();
-          if (tunnel.sni && net.isIP(tunnel.sni) === 0) (opts as { servername?: string }).servername = tunnel.sni;
+          if (tunnel.sni && net.isIP(tunnel.sni) === 0)
+            (opts as { servername?: string }).servername = tunnel.sni;
         }
       }
       const url = opts?.url ?? '';
@@ -153,6 +154,14 @@ function recordFrame(
 function finish(st: WsState, cap: CaptureContext, error?: string): void {
   if (st.recorded) return;
   st.recorded = true;
+  try {
+    record(st, cap, error);
+  } catch (err) {
+    cap.peerProblem('capture', { url: st.url, reason: describeError(err) });
+  }
+}
+
+function record(st: WsState, cap: CaptureContext, error?: string): void {
   const secure = st.url.startsWith('wss:');
   cap.writeFlow({
     t: st.t,

@@ -1,0 +1,362 @@
+/**
+ * `npm run bench -- proxy`: 2,000 HTTPS requests (keep-alive, 1 KB up, 10 KB down, 16 concurrent)
+ * direct, through appwarden's capture (matching + storage on) and through mitmdump writing a flow
+ * file. Each proxy and the upstream server run in their own process, as they do in use.
+ * Prints req/s and p50/p99 latency added over direct; last line is the JSON result.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type stream from 'node:stream';
+import tls from 'node:tls';
+import { fileURLToPath } from 'node:url';
+import { line, percentile, result, round } from './lib.ts';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
+const WARMUP = 64;
+const ROUNDS = 4;
+const CONCURRENCY = 16;
+const UP_BYTES = 1024;
+const DOWN_BYTES = 10 * 1024;
+const IMEI = '867530912345678';
+const here = fileURLToPath(import.meta.url);
+const role = process.argv[process.argv.indexOf('--role') + 1];
+
+// ---------------------------------------------------------------- child roles
+
+async function upstreamRole(dir: string): Promise<void> {
+  const key = fs.readFileSync(path.join(dir, 'upstream.key'));
+  const cert = fs.readFileSync(path.join(dir, 'upstream.pem'));
+  const down = Buffer.alloc(DOWN_BYTES, 'x');
+  const server = https.createServer({ key, cert, keepAlive: true }, (req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': down.length });
+      res.end(down);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => announce((server.address() as net.AddressInfo).port));
+}
+
+async function captureRole(dir: string): Promise<void> {
+  const { openStore } = await import('../../src/evidence/store.ts');
+  const { startCapture } = await import('../../src/traffic/proxy.ts');
+  const { identitySchema } = await import('../../src/config/identity.ts');
+  const dataDir = path.join(dir, 'appwarden-data');
+  const store = openStore({ dataDir });
+  store.createRun({ id: 'bench' });
+  store.createSession({
+    id: 'bench-s1',
+    run: 'bench',
+    target: 'bench',
+    scenario: 'bench',
+    device: 'bench',
+    deviceKind: 'sim',
+    capabilities: [],
+  });
+  const identity = identitySchema.parse({
+    imei: [IMEI, '359881234567890'],
+    imsi: ['460001234567890'],
+    iccid: ['89860012345678901234'],
+    androidId: '9774d56d682e549c',
+    serial: 'R58M12ABCDE',
+    wifiMac: '02:00:00:44:55:66',
+    bluetoothMac: 'ac:37:43:11:22:33',
+    phoneNumber: ['+8613812345678'],
+    adId: '38400000-8cf0-11bd-b23e-10b96e40000d',
+    oaid: 'f1e2d3c4-b5a6-4789-9abc-def012345678',
+    email: ['tester.one@example.com'],
+    location: { lat: 31.230416, lon: 121.473701 },
+    contacts: [{ name: 'Canary Contact', phone: '+8613900001111' }],
+    deviceName: 'appwarden-test-phone',
+  });
+  const proxy = await startCapture({
+    session: 'bench-s1',
+    writer: store.writer,
+    dataDir,
+    identity,
+    upstreamCa: fs.readFileSync(path.join(dir, 'upstream.pem'), 'utf8'),
+  });
+  process.on('SIGTERM', () => {
+    void proxy.stop().then(() => {
+      const flows = store.counts('bench-s1');
+      process.stderr.write(`appwarden stored: ${JSON.stringify(flows)}\n`);
+      store.close();
+      process.exit(0);
+    });
+  });
+  announce(proxy.port);
+}
+
+function announce(port: number): void {
+  process.stdout.write(`${JSON.stringify({ port })}\n`);
+}
+
+// ---------------------------------------------------------------- driver
+
+function startChild(args: string[], cmd = process.execPath): Promise<{ child: ChildProcess; port: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let buf = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /\{"port":(\d+)\}/.exec(buf);
+      if (m) resolve({ child, port: Number(m[1]) });
+    });
+    child.once('exit', (code) => reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`)));
+  });
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function waitForPort(port: number, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host: '127.0.0.1', port }, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listening on 127.0.0.1:${port} after ${ms} ms`);
+}
+
+/** Keep-alive HTTPS agent that reaches the origin through a CONNECT proxy, trusting `ca`. */
+class TunnelAgent extends https.Agent {
+  constructor(
+    private readonly proxyPort: number,
+    opts: https.AgentOptions,
+  ) {
+    super(opts);
+  }
+
+  override createConnection(
+    options: https.RequestOptions,
+    cb?: (err: Error | null, stream: stream.Duplex) => void,
+  ): stream.Duplex | null | undefined {
+    const req = http.request({
+      host: '127.0.0.1',
+      port: this.proxyPort,
+      method: 'CONNECT',
+      path: `${options.host}:${options.port}`,
+      agent: false,
+    });
+    req.once('connect', (res, socket) => {
+      if (res.statusCode !== 200) return cb?.(new Error(`CONNECT ${res.statusCode}`), undefined as never);
+      cb?.(null, tls.connect({ ...(options as tls.ConnectionOptions), socket }));
+    });
+    req.once('error', (err) => cb?.(err, undefined as never));
+    req.end();
+    return undefined;
+  }
+}
+
+function body(i: number): Buffer {
+  // Varied bodies (so blobs do not all deduplicate), an identifier in every fourth one.
+  const head = i % 4 === 0 ? `{"imei":"${IMEI}","i":${i},"pad":"` : `{"event":"tick","i":${i},"pad":"`;
+  return Buffer.from(head.padEnd(UP_BYTES - 2, 'p') + '"}');
+}
+
+interface Mode {
+  label: string;
+  agent: https.Agent;
+  lat: number[];
+  secs: number;
+  done: number;
+}
+
+function mode(label: string, agent: https.Agent): Mode {
+  return { label, agent, lat: [], secs: 0, done: 0 };
+}
+
+/** Sends `count` requests with CONCURRENCY in flight; records latencies unless warming up. */
+async function batch(m: Mode, port: number, count: number, warmup = false): Promise<void> {
+  const one = (i: number) =>
+    new Promise<number>((resolve, reject) => {
+      const t0 = performance.now();
+      const payload = body(i);
+      const req = https.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: `/collect?i=${i}`,
+          agent: m.agent,
+          headers: { 'content-type': 'application/json', 'content-length': payload.length },
+        },
+        (res) => {
+          let n = 0;
+          res.on('data', (d: Buffer) => (n += d.length));
+          res.on('end', () =>
+            n === DOWN_BYTES
+              ? resolve(performance.now() - t0)
+              : reject(new Error(`${m.label}: got ${n} bytes`)),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) {
+        const i = m.done + next++;
+        const ms = await one(i);
+        if (!warmup) m.lat.push(ms);
+      }
+    }),
+  );
+  if (!warmup) {
+    m.secs += (performance.now() - start) / 1000;
+    m.done += count;
+  }
+}
+
+function summary(m: Mode): { reqPerSec: number; p50: number; p99: number } {
+  const lat = [...m.lat].sort((a, b) => a - b);
+  const r = { reqPerSec: m.done / m.secs, p50: percentile(lat, 50), p99: percentile(lat, 99) };
+  line(
+    `${m.label.padEnd(10)} ${round(r.reqPerSec, 0).toString().padStart(6)} req/s   p50 ${round(r.p50)} ms   p99 ${round(r.p99)} ms`,
+  );
+  return r;
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-bench-proxy-'));
+  const children: ChildProcess[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const p = spawn(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '2',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-keyout',
+          path.join(dir, 'upstream.key'),
+          '-out',
+          path.join(dir, 'upstream.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
+      p.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`openssl exited ${code}`))));
+    });
+    const upstreamCa = fs.readFileSync(path.join(dir, 'upstream.pem'), 'utf8');
+    const tsx = ['--import', 'tsx', here, '--dir', dir, '--role'];
+    const upstream = await startChild([...tsx, 'upstream']);
+    children.push(upstream.child);
+    line(
+      `${REQUESTS} HTTPS POSTs, ${UP_BYTES} B up / ${DOWN_BYTES} B down, keep-alive, ${CONCURRENCY} concurrent in ${ROUNDS} interleaved rounds (after ${WARMUP} warm-up each)`,
+    );
+
+    // BENCH_CPU_PROF=DIR writes a V8 CPU profile of the capture process there.
+    const prof = process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF]
+      : [];
+    const capture = await startChild([...prof, ...tsx, 'capture']);
+    children.push(capture.child);
+    const farmCa = fs.readFileSync(path.join(dir, 'appwarden-data', 'ca', 'certs', 'ca.pem'), 'utf8');
+
+    const mitmPort = await freePort();
+    const confdir = path.join(dir, 'mitmproxy');
+    const mitm = spawn(
+      'mitmdump',
+      [
+        '-q',
+        '-w',
+        path.join(dir, 'flows.mitm'),
+        '--listen-host',
+        '127.0.0.1',
+        '--listen-port',
+        String(mitmPort),
+        '--set',
+        `confdir=${confdir}`,
+        '--ssl-insecure',
+      ],
+      { stdio: 'ignore' },
+    );
+    children.push(mitm);
+    await waitForPort(mitmPort, 30_000);
+    const mitmCa = fs.readFileSync(path.join(confdir, 'mitmproxy-ca-cert.pem'), 'utf8');
+
+    const opts = { keepAlive: true, maxSockets: CONCURRENCY };
+    const modes = [
+      mode('direct', new https.Agent({ ...opts, ca: upstreamCa })),
+      mode('appwarden', new TunnelAgent(capture.port, { ...opts, ca: farmCa })),
+      mode('mitmdump', new TunnelAgent(mitmPort, { ...opts, ca: mitmCa })),
+    ] as const;
+    for (const m of modes) await batch(m, upstream.port, WARMUP, true);
+    // Interleaved rounds: on a shared machine the load drifts, and each mode should see the same drift.
+    const per = Math.ceil(REQUESTS / ROUNDS);
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const m of modes) await batch(m, upstream.port, Math.min(per, REQUESTS - m.done));
+    }
+    const [direct, mine, theirs] = modes.map(summary) as [
+      ReturnType<typeof summary>,
+      ReturnType<typeof summary>,
+      ReturnType<typeof summary>,
+    ];
+    for (const m of modes) m.agent.destroy();
+    capture.child.kill('SIGTERM');
+    await new Promise((r) => capture.child.once('exit', r));
+
+    const added = (r: { p50: number; p99: number }) => ({ p50: r.p50 - direct.p50, p99: r.p99 - direct.p99 });
+    line(
+      `added latency  appwarden p50 ${round(added(mine).p50)} ms p99 ${round(added(mine).p99)} ms   mitmdump p50 ${round(added(theirs).p50)} ms p99 ${round(added(theirs).p99)} ms`,
+    );
+    const ratio = mine.reqPerSec / theirs.reqPerSec;
+    line(
+      `appwarden ÷ mitmdump throughput: ${round(ratio)} (target ≥ 2); p50 added ${round(added(mine).p50)} ms (target ≤ 3)`,
+    );
+    result('proxy', {
+      reqPerSec: round(mine.reqPerSec, 1),
+      mitmdumpReqPerSec: round(theirs.reqPerSec, 1),
+      directReqPerSec: round(direct.reqPerSec, 1),
+      p50AddedMs: round(added(mine).p50),
+      p99AddedMs: round(added(mine).p99),
+      ratio: round(ratio),
+    });
+  } finally {
+    // Wait for every child to be gone before removing the folder they write into.
+    await Promise.all(
+      children.map(async (c) => {
+        if (c.exitCode !== null || c.signalCode !== null) return;
+        const gone = new Promise((r) => c.once('exit', r));
+        c.kill('SIGTERM');
+        await gone;
+      }),
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const dirArg = process.argv[process.argv.indexOf('--dir') + 1] ?? '';
+if (role === 'upstream') await upstreamRole(dirArg);
+else if (role === 'capture') await captureRole(dirArg);
+else await main();

@@ -144,8 +144,8 @@ function exchange(
       method: req.method,
       path,
       headers,
+      // No agent: the request runs on the socket we connected (and tunnelled, and secured) ourselves.
       createConnection: () => socket,
-      agent: false,
     });
     r.setTimeout(timeoutMs, () => r.destroy(new Error(`no response within ${timeoutMs} ms`)));
     r.once('error', reject);

@@ -8,6 +8,7 @@ import type { QuietProxy } from './mitm.ts';
 
 /** Body text Node's HTTP/2 server sends to an HTTP/1.1 client when it was not built to accept one. */
 const H2_ONLY_MARKER = 'Missing ALPN Protocol';
+const H2_ONLY_REASON = 'upstream speaks HTTP/2 only (refused HTTP/1.1 without ALPN h2)';
 
 interface HttpFlowState {
   t: number;
@@ -71,8 +72,17 @@ export function attachHttpCapture(proxy: QuietProxy, cap: CaptureContext): void 
   proxy.onError((ctx, err, kind) => {
     const st = ctx ? states.get(ctx) : undefined;
     if (!st) return;
-    const reason = `${kind ?? 'error'}: ${describeError(err)}`;
+    let reason = `${kind ?? 'error'}: ${describeError(err)}`;
     const upstream = kind === 'PROXY_TO_SERVER_REQUEST_ERROR' || kind === 'SERVER_TO_PROXY_RESPONSE_ERROR';
+    // An HTTP/2-only server that enforces ALPN refuses our HTTP/1.1 handshake outright.
+    if (
+      upstream &&
+      st.scheme === 'https' &&
+      /NO_APPLICATION_PROTOCOL/.test((err as NodeJS.ErrnoException)?.code ?? '')
+    ) {
+      cap.hostPolicy.markPassthrough(st.host, st.port, H2_ONLY_REASON);
+      reason = `${H2_ONLY_REASON}; later connections to ${st.host}:${st.port} pass through uninspected (${reason})`;
+    }
     finish(st, cap, reason, upstream && st.scheme === 'https' ? 'upstream-error' : undefined);
   });
 }
@@ -161,10 +171,9 @@ function record(st: HttpFlowState, cap: CaptureContext, error?: string, tlsOverr
     st.status === 403 &&
     resBody.content?.subarray(0, 64).toString('latin1').startsWith(H2_ONLY_MARKER)
   ) {
-    const reason = 'upstream speaks HTTP/2 only (refused HTTP/1.1 without ALPN h2)';
-    cap.hostPolicy.markPassthrough(st.host, st.port, reason);
+    cap.hostPolicy.markPassthrough(st.host, st.port, H2_ONLY_REASON);
     tls = 'upstream-error';
-    err = `${reason}; later connections to ${st.host}:${st.port} pass through uninspected`;
+    err = `${H2_ONLY_REASON}; later connections to ${st.host}:${st.port} pass through uninspected`;
   }
 
   const end = performance.now();

@@ -159,6 +159,19 @@ describe('capture proxy under bad peers', () => {
     await stillServes();
   });
 
+  it('records an unreachable upstream as a failed flow and answers 502', async () => {
+    const closed = net.createServer();
+    const deadPort = await listen(closed);
+    await new Promise((r) => closed.close(r));
+    const reply = await request(`http://127.0.0.1:${deadPort}/gone`, { proxyPort: proxy.port });
+    expect(reply.status).toBe(502);
+    const f = await waitFor(async () => (await flows()).find((x) => x.url.endsWith('/gone')));
+    expect(f).toMatchObject({ scheme: 'http', tls: null });
+    expect(f.status).toBeUndefined();
+    expect(f.error).toMatch(/PROXY_TO_SERVER_REQUEST_ERROR: .*ECONNREFUSED/);
+    await stillServes();
+  });
+
   it('tunnels a non-HTTP protocol as an opaque flow with byte counts', async () => {
     const sock = await connectTunnel(proxy.port, `127.0.0.1:${echoPort}`);
     const payload = Buffer.from([0x00, 0x01, 0x02, 0x68, 0x65, 0x6c, 0x6c, 0x6f]);

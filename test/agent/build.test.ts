@@ -29,7 +29,7 @@ function parseBundle(bundle: Buffer): { name: string; text: string }[] {
 describe('agent bundle (npm run build)', () => {
   it(
     'type-checks against @types/frida-gum and bundles the agent with frida-java-bridge',
-    { timeout: 30_000 },
+    { timeout: 60_000 },
     () => {
       const out = execFileSync(process.execPath, ['scripts/build-agent.js'], { cwd: root, encoding: 'utf8' });
       expect(out).toMatch(/agent: src\/agent\/build\/agent\.js \(\d+ KB, \d+ ms\)/);

@@ -8,7 +8,7 @@
  * - `wrapper[method]` → a dispatcher with `.overloads` (each a callable `Method` with `argumentTypes`,
  *   `returnType` and a writable `implementation`), `.overload(...argTypes)`; constructors are `$init`
  * - inside an `implementation`, `this` is the receiver (the class wrapper for static methods), and
- *   calling `method.call(this, ...args)` runs the original
+ *   calling `method.call(this, ...args)` runs the original; assigning `implementation = null` reverts
  * - `Java.use('java.lang.Throwable').$new().getStackTrace()` → array-like of frames with
  *   `getClassName() / getMethodName() / getFileName() / getLineNumber()`
  * - `Java.use('java.lang.Thread').currentThread().getName()`

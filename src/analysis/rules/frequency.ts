@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { findCategory } from '../necessity.ts';
 import type { EvApiCall } from '../session-evidence.ts';
-import { evidenceIds, fmtT, sentence } from './common.ts';
+import { evidenceIds, fmtT, MAX_EVIDENCE, sentence } from './common.ts';
 import { isPi, piLabel } from './pi-set.ts';
 import { defineRule, type Violation } from './types.ts';
 
@@ -34,57 +34,76 @@ export const piFreq001 = defineRule({
     const p = ctx.params;
     const cat = findCategory(ctx.ev.session.category);
     const continuous = cat !== undefined && p.continuousLocationCategories.includes(cat.zh);
-    // series per (PI type, collector): times plus whether the read returned nothing.
-    const series = new Map<
-      string,
-      { type: string; actor: string; points: { t: number; nul: boolean; call: EvApiCall }[] }
-    >();
+    // Series per (collector, PI type) as parallel arrays (times, calls): a long session has a million reads.
+    interface Series {
+      key: string;
+      type: string;
+      actor: string;
+      ts: number[];
+      calls: EvApiCall[];
+    }
+    const byActor = new Map<string, Map<string, Series>>();
+    const all: Series[] = [];
     for (const call of ctx.derived.piReads) {
       const who = ctx.derived.collectorOf(call);
       if (!who) continue;
+      let byType = byActor.get(who.id);
+      if (!byType) byActor.set(who.id, (byType = new Map()));
       for (const type of call.data) {
         if (!isPi(type) || (continuous && LOCATION_TYPES.has(type))) continue;
-        const key = `${type}|${who.id}`;
-        let s = series.get(key);
-        if (!s) series.set(key, (s = { type, actor: who.name, points: [] }));
-        for (const t of call.times ?? [call.t]) s.points.push({ t, nul: call.retNull, call });
+        let s = byType.get(type);
+        if (!s) {
+          s = { key: `${type}|${who.id}`, type, actor: who.name, ts: [], calls: [] };
+          byType.set(type, s);
+          all.push(s);
+        }
+        for (const t of call.times ?? [call.t]) {
+          s.ts.push(t);
+          s.calls.push(call);
+        }
       }
     }
     const violations: Violation[] = [];
-    for (const [key, s] of series) {
+    for (const s of all) {
+      const key = s.key;
+      let order = s.ts.map((_, i) => i);
       // piReads come in time order; only coalesced times can break it.
-      if (s.points.some((pt, i) => i > 0 && pt.t < (s.points[i - 1] as (typeof s.points)[number]).t)) {
-        s.points.sort((a, b) => a.t - b.t);
+      if (s.ts.some((t, i) => i > 0 && t < (s.ts[i - 1] as number))) {
+        order = order.sort((a, b) => (s.ts[a] as number) - (s.ts[b] as number));
       }
-      const kept: typeof s.points = [];
-      for (const pt of s.points) {
-        const last = kept[kept.length - 1];
-        if (last && pt.t - last.t <= p.dedupeMs) continue;
-        // A read right after one that returned nothing is a retry, not a new collection (FP trap).
-        if (last && last.nul && pt.t - last.t <= p.maxPeriodMs) continue;
-        kept.push(pt);
+      const kept: number[] = [];
+      for (const i of order) {
+        const t = s.ts[i] as number;
+        const li = kept[kept.length - 1];
+        if (li !== undefined) {
+          const lt = s.ts[li] as number;
+          if (t - lt <= p.dedupeMs) continue;
+          // A read right after one that returned nothing is a retry, not a new collection (FP trap).
+          if ((s.calls[li] as EvApiCall).retNull && t - lt <= p.maxPeriodMs) continue;
+        }
+        kept.push(i);
       }
+      const tAt = (k: number): number => s.ts[kept[k] as number] as number;
       // Longest run of consecutive intervals ≤ maxPeriodMs.
       let best: [number, number] | null = null;
       let start = 0;
       for (let i = 1; i <= kept.length; i++) {
-        const ok =
-          i < kept.length &&
-          (kept[i] as (typeof kept)[number]).t - (kept[i - 1] as (typeof kept)[number]).t <= p.maxPeriodMs;
-        if (ok) continue;
+        if (i < kept.length && tAt(i) - tAt(i - 1) <= p.maxPeriodMs) continue;
         if (i - 1 - start >= p.minIntervals && (!best || i - 1 - start > best[1] - best[0]))
           best = [start, i - 1];
         start = i;
       }
       if (!best) continue;
-      const run = kept.slice(best[0], best[1] + 1);
-      const gaps = run
-        .slice(1)
-        .map((pt, i) => pt.t - (run[i] as (typeof run)[number]).t)
-        .sort((a, b) => a - b);
+      const gaps: number[] = [];
+      for (let k = best[0] + 1; k <= best[1]; k++) gaps.push(tAt(k) - tAt(k - 1));
+      gaps.sort((a, b) => a - b);
       const period = gaps[Math.floor(gaps.length / 2)] as number;
-      const first = run[0] as (typeof run)[number];
-      const last = run[run.length - 1] as (typeof run)[number];
+      const first = { t: tAt(best[0]) };
+      const last = { t: tAt(best[1]) };
+      const run = kept
+        .slice(best[0], Math.min(best[1] + 1, best[0] + 2 * MAX_EVIDENCE))
+        .map((i) => ({ call: s.calls[i] as EvApiCall }));
+      const runLength = best[1] - best[0] + 1;
       violations.push({
         key,
         t: first.t,
@@ -94,7 +113,7 @@ export const piFreq001 = defineRule({
           type: s.type,
           actor: s.actor,
           periodMs: period,
-          reads: run.length,
+          reads: runLength,
           fromT: first.t,
           toT: last.t,
         },

@@ -42,7 +42,16 @@ export class Farm {
       if (config.kind === 'sim') {
         const sim = await scope.acquire(
           `sim ${config.name}`,
-          () => startSim({ seed: String(config.seed ?? config.name) }),
+          () =>
+            startSim({
+              seed: String(config.seed ?? config.name),
+              profile: {
+                ...(config.model !== undefined ? { model: config.model } : {}),
+                ...(config.sdk !== undefined ? { sdk: config.sdk } : {}),
+                ...(config.abi !== undefined ? { abi: config.abi } : {}),
+                ...(config.root !== undefined ? { root: config.root } : {}),
+              },
+            }),
           (s) => s.stop(),
         );
         devices.push({ ...base, sim, address: { via: 'daemon', host: '127.0.0.1', port: sim.port } });

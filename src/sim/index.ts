@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { childLog } from '../log.ts';
 import { failure } from '../errors.ts';
 import { AdbDaemon } from './adb/daemon.ts';
-import { SimDevice } from './device/device.ts';
+import { SimDevice, type SimProfileOverrides } from './device/device.ts';
 import { installModelRuntime } from './model/install.ts';
 
 /**
@@ -16,6 +16,8 @@ export interface SimOptions {
   port?: number;
   /** Listen address; only loopback makes sense for a test device. */
   host?: string;
+  /** What devices.yaml says the handset is (model, API level, ABI, rooted); the rest comes from the seed. */
+  profile?: SimProfileOverrides;
 }
 
 export interface Sim {
@@ -31,7 +33,7 @@ export interface Sim {
 export async function startSim(opts: SimOptions = {}): Promise<Sim> {
   const seed = opts.seed ?? randomBytes(8).toString('hex');
   const host = opts.host ?? '127.0.0.1';
-  const device = new SimDevice(seed);
+  const device = new SimDevice(seed, opts.profile);
   // Apps with assets/appwarden-sim.yaml behave as their model says (src/sim/model).
   installModelRuntime(device);
   const log = childLog({ sim: seed });
@@ -64,7 +66,7 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
   };
 }
 
-export { SimDevice } from './device/device.ts';
+export { SimDevice, type SimProfileOverrides } from './device/device.ts';
 export type { AppRuntime, AppRuntimeFactory, InputEvent } from './device/runtime.ts';
 
 export interface SimGroupOptions {

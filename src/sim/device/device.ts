@@ -49,6 +49,51 @@ const SYSTEM_SERVER_PID = 1124;
  * activities, processes, permissions, settings, files, log, honey data. The shell commands and the
  * ADB services only call methods here; app behaviour arrives through `AppRuntime`.
  */
+export interface SimProfileOverrides {
+  model?: string;
+  sdk?: number;
+  abi?: string;
+  root?: boolean;
+}
+
+/** Android release names by API level (the `ro.build.version.release` a device of that level reports). */
+const RELEASES: Record<number, string> = {
+  24: '7.0',
+  25: '7.1.1',
+  26: '8.0.0',
+  27: '8.1.0',
+  28: '9',
+  29: '10',
+  30: '11',
+  31: '12',
+  32: '12',
+  33: '13',
+  34: '14',
+  35: '15',
+  36: '16',
+};
+
+const ABI_LISTS: Record<string, string> = {
+  'arm64-v8a': 'arm64-v8a,armeabi-v7a,armeabi',
+  'armeabi-v7a': 'armeabi-v7a,armeabi',
+  x86_64: 'x86_64,x86',
+  x86: 'x86',
+};
+
+function withProfileOverrides(id: SimIdentity, o: SimProfileOverrides): SimIdentity {
+  const profile = { ...id.profile };
+  if (o.model) profile.model = o.model;
+  if (o.sdk !== undefined) {
+    profile.sdk = o.sdk;
+    profile.release = RELEASES[o.sdk] ?? String(o.sdk);
+  }
+  if (o.abi) {
+    profile.abi = o.abi;
+    profile.abiList = ABI_LISTS[o.abi] ?? o.abi;
+  }
+  return { ...id, profile };
+}
+
 export class SimDevice extends EventEmitter<SimDeviceEvents> {
   readonly identity: SimIdentity;
   readonly props: Map<string, string>;
@@ -76,9 +121,16 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
   private readonly log;
   private screenRenderer: ScreenRenderer | undefined;
 
-  constructor(readonly seed: string) {
+  /** `su` works (devices.yaml `root: true`); adbd itself stays a user build's. */
+  readonly rooted: boolean;
+
+  constructor(
+    readonly seed: string,
+    overrides: SimProfileOverrides = {},
+  ) {
     super();
-    this.identity = generateIdentity(seed);
+    this.identity = withProfileOverrides(generateIdentity(seed), overrides);
+    this.rooted = overrides.root ?? false;
     this.props = buildProps(this.identity, this.bootTime);
     this.settings = defaultSettings(this.identity);
     this.packages = new PackageTable(this.bootTime);

@@ -105,10 +105,10 @@ async function runSimple(
         out: (d) => out(toBuffer(d)),
         err: (d) => err(Buffer.from(d)),
         signal,
-        run: (next) =>
+        run: (next, env) =>
           runSimple(
             device,
-            { argv: next, env: cmd.env, redirects: [] },
+            { argv: next, env: env ? { ...cmd.env, ...env } : cmd.env, redirects: [] },
             stdin,
             { out, err },
             signal,

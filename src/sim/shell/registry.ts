@@ -1,6 +1,7 @@
 import { AM } from './commands/am.ts';
 import { BUILTINS } from './commands/builtins.ts';
 import { CMD } from './commands/cmd.ts';
+import { ROOT } from './commands/root.ts';
 import { CONTENT } from './commands/content.ts';
 import { DUMPSYS } from './commands/dumpsys.ts';
 import { GETPROP } from './commands/getprop.ts';
@@ -32,6 +33,7 @@ const FAMILIES: ShellCommand[][] = [
   CONTENT,
   SERVICE,
   IP,
+  ROOT,
 ];
 
 export function buildCommandTable(families: ShellCommand[][]): Map<string, ShellCommand> {

@@ -18,8 +18,8 @@ export interface CommandContext {
   err(data: string): void;
   /** Aborted when the peer closes the stream; long-running commands (logcat) stop on it. */
   signal: AbortSignal;
-  /** Runs another command line in the same shell (e.g. `exec`, `cmd package` → `pm`). */
-  run(argv: string[]): Promise<number>;
+  /** Runs another command in the same shell (e.g. `exec`, `cmd package` → `pm`), with extra env if given. */
+  run(argv: string[], env?: Record<string, string>): Promise<number>;
 }
 
 /** One shell command family (`pm`, `settings` …). `run` returns the exit status. */

@@ -112,15 +112,17 @@ export const BUILTINS: ShellCommand[] = [
   simple('exec', (ctx) => (ctx.argv.length > 1 ? ctx.run(ctx.argv.slice(1)) : 0)),
   simple('cd', () => 0),
   simple('pwd', (ctx) => (ctx.out('/\n'), 0)),
-  simple(
-    'id',
-    (ctx) => (
+  simple('id', (ctx) => {
+    // Under `su` the command runs as root; otherwise as adbd's shell user.
+    const root = ctx.env.APPWARDEN_SU === '1';
+    if (ctx.argv[1] === '-u') ctx.out(root ? '0\n' : '2000\n');
+    else if (root) ctx.out('uid=0(root) gid=0(root) groups=0(root) context=u:r:magisk:s0\n');
+    else
       ctx.out(
         'uid=2000(shell) gid=2000(shell) groups=2000(shell),1004(input),1007(log),1011(adb),1015(sdcard_rw),3003(inet) context=u:r:shell:s0\n',
-      ),
-      0
-    ),
-  ),
+      );
+    return 0;
+  }),
   simple('whoami', (ctx) => (ctx.out('shell\n'), 0)),
   simple('sleep', async (ctx) => {
     const ms = Math.min(60_000, Number(ctx.argv[1] ?? 0) * 1000);

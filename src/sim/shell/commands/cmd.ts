@@ -31,14 +31,24 @@ export const CMD: ShellCommand[] = [
           return 1;
         }
         case 'location': {
-          // `cmd location set-location LAT,LON` — how honey location is placed on the sim.
-          const [verb, value] = args;
+          // Android 12+'s test providers, which is how the farm plants a mock location:
+          //   cmd location providers add-test-provider gps
+          //   cmd location providers set-test-provider-location gps --location LAT,LON
+          // (`set-location LAT,LON` is kept as a sim shorthand.)
+          const [verb, ...rest] = args;
+          if (verb === 'providers' && rest[0] === 'add-test-provider' && rest[1]) return 0;
+          const value =
+            verb === 'set-location'
+              ? rest[0]
+              : verb === 'providers' && rest[0] === 'set-test-provider-location'
+                ? rest[rest.indexOf('--location') + 1]
+                : undefined;
           const m = /^(-?[\d.]+),(-?[\d.]+)$/.exec(value ?? '');
-          if (verb === 'set-location' && m) {
+          if (m) {
             ctx.device.location = { lat: Number(m[1]), lon: Number(m[2]) };
             return 0;
           }
-          ctx.err('usage: cmd location set-location LAT,LON\n');
+          ctx.err('usage: cmd location providers set-test-provider-location PROVIDER --location LAT,LON\n');
           return 1;
         }
         case undefined:

@@ -7,6 +7,7 @@ import { analyzeEvidence, analyzeSession, resolveRules } from '../../src/analysi
 import { checkRegistry, RULES } from '../../src/analysis/rules/index.ts';
 import { defineRule, type Rule } from '../../src/analysis/rules/types.ts';
 import { loadSessionEvidence } from '../../src/analysis/session-evidence.ts';
+import { exportSession, importBundle } from '../../src/evidence/bundle.ts';
 import { openStore } from '../../src/evidence/store.ts';
 import { API, fixture, sdkStack } from '../fixtures/sessions/factory.ts';
 
@@ -199,5 +200,22 @@ describe('stored sessions', () => {
     expect(store.findings('s-store')).toEqual([]);
     expect(store.getSession('s-store')?.status).toBe('passed');
     await store.close();
+  });
+
+  it('gives identical findings on an exported-then-imported bundle', async () => {
+    const source = tempStore();
+    await violating('s-bundle').write(source);
+    const before = analyzeSession(source, 's-bundle');
+    const file = path.join(source.dataDir, 's-bundle.tar.gz');
+    await exportSession(source, 's-bundle', file);
+    await source.close();
+    const target = tempStore();
+    await importBundle(file, target);
+    const after = analyzeSession(target, 's-bundle');
+    expect(after.findings).toEqual(before.findings);
+    expect(target.findings('s-bundle').map((f) => [f.rule, f.explanation, f.evidence])).toEqual(
+      before.findings.map((f) => [f.rule, f.explanation, f.evidence]),
+    );
+    await target.close();
   });
 });

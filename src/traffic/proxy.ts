@@ -6,7 +6,7 @@ import { WebSocketServer } from 'ws';
 import { compileIdentity, matchRequest } from '../analysis/matcher/index.ts';
 import type { Identity } from '../config/identity.ts';
 import type { EvidenceWriter } from '../evidence/types.ts';
-import { failure } from '../errors.ts';
+import { failure, UsageError } from '../errors.ts';
 import { log } from '../log.ts';
 import { initCa } from './ca.ts';
 import { minterFor } from './certs.ts';
@@ -51,7 +51,7 @@ export interface CaptureProxy {
  * opaque tunnels from connect.ts; every exchange is written through the session's batching writer.
  */
 export async function startCapture(opts: StartCaptureOptions): Promise<CaptureProxy> {
-  const options = captureOptionsSchema.parse({
+  const parsed = captureOptionsSchema.safeParse({
     bindHost: opts.bindHost,
     port: opts.port,
     bodyCapBytes: opts.bodyCapBytes,
@@ -60,6 +60,13 @@ export async function startCapture(opts: StartCaptureOptions): Promise<CapturePr
     maxFramesPerSocket: opts.maxFramesPerSocket,
     decodeLimits: opts.decodeLimits,
   });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsageError(
+      `Failed to start the capture proxy: option ${issue?.path.join('.') || '(options)'} ${issue?.message ?? 'is invalid'}. Fix the traffic settings.`,
+    );
+  }
+  const options = parsed.data;
   const { ca } = initCa(opts.dataDir);
   const minter = minterFor(ca);
   const hostPolicy = opts.hostPolicy ?? new HostPolicy();

@@ -215,4 +215,36 @@ describe('capture proxy under bad peers', () => {
     t.destroy();
     await stillServes();
   });
+
+  it('stops promptly with tunnels still open, and frees its port', async () => {
+    const own = await startCapture({ session: 's1', writer: store.writer, dataDir, sniffTimeoutMs: 50 });
+    const sock = await connectTunnel(own.port, `127.0.0.1:${echoPort}`);
+    // The proxy resets the tunnel on stop; the client sees that as ECONNRESET.
+    const resets: string[] = [];
+    sock.on('error', (e: NodeJS.ErrnoException) => resets.push(e.code ?? 'error'));
+    sock.write('still here');
+    const closed = new Promise((r) => sock.once('close', r));
+    const t0 = Date.now();
+    await own.stop();
+    await closed;
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(resets.every((c) => c === 'ECONNRESET')).toBe(true);
+    const refused = await new Promise<string>((resolve) => {
+      const s = net.connect({ host: '127.0.0.1', port: own.port });
+      s.once('connect', () => {
+        s.destroy();
+        resolve('connected');
+      });
+      s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+    });
+    expect(refused).toBe('ECONNREFUSED');
+  });
+
+  it('rejects invalid options with the option named', async () => {
+    await expect(
+      startCapture({ session: 's1', writer: store.writer, dataDir, bodyCapBytes: -1 }),
+    ).rejects.toThrow(
+      /^Failed to start the capture proxy: option bodyCapBytes .*Fix the traffic settings\.$/,
+    );
+  });
 });

@@ -99,7 +99,9 @@ export async function seedHoneyData(device: Device, honey: HoneyData): Promise<S
       ],
       { timeoutMs: 20_000 },
     );
-    const rawId = q.stdout.match(/_id=(\d+)/)?.[1];
+    // The newest raw contact is ours: take the largest id, whether or not the provider honoured the sort.
+    const ids = [...q.stdout.matchAll(/_id=(\d+)/g)].map((m) => Number(m[1]));
+    const rawId = ids.length > 0 ? String(Math.max(...ids)) : undefined;
     if (!rawId) {
       notSeeded.contacts = 'could not read back the raw contact id';
       break;

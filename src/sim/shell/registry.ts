@@ -13,7 +13,9 @@ import { PM } from './commands/pm.ts';
 import { PS } from './commands/ps.ts';
 import { SCREEN } from './commands/screen.ts';
 import { SERVICE } from './commands/service.ts';
+import { SENSOR } from './commands/sensor.ts';
 import { SETTINGS } from './commands/settings.ts';
+import { UIAUTOMATOR } from './commands/uiautomator.ts';
 import type { ShellCommand } from './types.ts';
 
 /** Every command the sim's shell knows: one family per file, one line here. */
@@ -34,6 +36,8 @@ const FAMILIES: ShellCommand[][] = [
   SERVICE,
   IP,
   ROOT,
+  UIAUTOMATOR,
+  SENSOR,
 ];
 
 export function buildCommandTable(families: ShellCommand[][]): Map<string, ShellCommand> {

@@ -1,0 +1,1 @@
+export { AppwardenSimDriver } from './driver.ts';

@@ -1,0 +1,148 @@
+import { remote } from 'webdriverio';
+import type { DeviceKind } from '../../evidence/types.ts';
+import { childLog } from '../../log.ts';
+import type { UiDriver } from '../driver.ts';
+
+const log = childLog({ part: 'ui-wdio' });
+
+/** Where the Appium server listens (the farm starts it: src/ui/appium-server.ts). */
+export interface AppiumEndpoint {
+  hostname: string;
+  port: number;
+  path?: string;
+}
+
+/** Android key codes the journeys press (android.view.KeyEvent). */
+const KEYCODES: Readonly<Record<string, number>> = {
+  KEYCODE_HOME: 3,
+  KEYCODE_BACK: 4,
+  KEYCODE_POWER: 26,
+  KEYCODE_WAKEUP: 224,
+  KEYCODE_SLEEP: 223,
+};
+
+/**
+ * Capabilities per device kind: the appwarden sim driver for sims (udid = the sim's 127.0.0.1:PORT
+ * serial, src/sim/appium/caps.ts), UiAutomator2 for devices and emulators. No app is started by the
+ * session: the journey's launchApp does that, so LAUNCH is marked at the real moment.
+ */
+export function capabilitiesFor(kind: DeviceKind, serial: string): Record<string, unknown> {
+  const common = { platformName: 'Android', 'appium:udid': serial, 'appium:noReset': true };
+  if (kind === 'sim') return { ...common, 'appium:automationName': 'AppwardenSim' };
+  return {
+    ...common,
+    'appium:automationName': 'UiAutomator2',
+    'appium:autoGrantPermissions': false,
+    'appium:newCommandTimeout': 600,
+    // Page source as the rules read it: every node, not only the "important" ones.
+    'appium:settings[ignoreUnimportantViews]': false,
+  };
+}
+
+export class WdioUiDriver implements UiDriver {
+  readonly kind = 'appium' as const;
+  #size: { width: number; height: number } | undefined;
+
+  private constructor(
+    private readonly browser: WebdriverIO.Browser,
+    private readonly deviceKind: DeviceKind,
+  ) {}
+
+  static async open(endpoint: AppiumEndpoint, kind: DeviceKind, serial: string): Promise<WdioUiDriver> {
+    const browser = await remote({
+      protocol: 'http',
+      hostname: endpoint.hostname,
+      port: endpoint.port,
+      path: endpoint.path ?? '/',
+      logLevel: 'silent',
+      connectionRetryCount: 0,
+      capabilities: capabilitiesFor(kind, serial) as WebdriverIO.Capabilities,
+    });
+    return new WdioUiDriver(browser, kind);
+  }
+
+  pageSource(): Promise<string> {
+    return this.browser.getPageSource();
+  }
+
+  async screenshot(): Promise<Buffer> {
+    return Buffer.from(await this.browser.takeScreenshot(), 'base64');
+  }
+
+  async focus(): Promise<{ pkg: string; activity: string }> {
+    const [pkg, activity] = await Promise.all([
+      this.browser.getCurrentPackage(),
+      this.browser.getCurrentActivity(),
+    ]);
+    return { pkg, activity: activity.startsWith('.') ? `${pkg}${activity}` : activity };
+  }
+
+  async tap(x: number, y: number): Promise<void> {
+    await this.browser.performActions([
+      {
+        type: 'pointer',
+        id: 'finger1',
+        parameters: { pointerType: 'touch' },
+        actions: [
+          { type: 'pointerMove', duration: 0, x: Math.round(x), y: Math.round(y) },
+          { type: 'pointerDown', button: 0 },
+          { type: 'pause', duration: 50 },
+          { type: 'pointerUp', button: 0 },
+        ],
+      },
+    ]);
+  }
+
+  async swipe(
+    from: { x: number; y: number },
+    to: { x: number; y: number },
+    durationMs: number,
+  ): Promise<void> {
+    await this.browser.performActions([
+      {
+        type: 'pointer',
+        id: 'finger1',
+        parameters: { pointerType: 'touch' },
+        actions: [
+          { type: 'pointerMove', duration: 0, x: Math.round(from.x), y: Math.round(from.y) },
+          { type: 'pointerDown', button: 0 },
+          { type: 'pointerMove', duration: Math.round(durationMs), x: Math.round(to.x), y: Math.round(to.y) },
+          { type: 'pointerUp', button: 0 },
+        ],
+      },
+    ]);
+  }
+
+  async typeText(text: string): Promise<void> {
+    await this.browser.keys([...text]);
+  }
+
+  async key(name: string): Promise<void> {
+    const code = KEYCODES[name];
+    if (code === undefined)
+      throw new Error(
+        `Failed to press ${name}: no key code known. Use one of ${Object.keys(KEYCODES).join(', ')}.`,
+      );
+    if (name === 'KEYCODE_BACK') await this.browser.back();
+    else await this.browser.execute('mobile: pressKey', { keycode: code });
+  }
+
+  async screenSize(): Promise<{ width: number; height: number }> {
+    if (this.#size) return this.#size;
+    const r = await this.browser.getWindowRect();
+    this.#size = { width: r.width, height: r.height };
+    return this.#size;
+  }
+
+  async shake(p: { acceleration: number; duration: number; rotation: number }): Promise<boolean> {
+    if (this.deviceKind !== 'sim') return false;
+    await this.browser.execute('mobile: sensorShake', { ...p });
+    return true;
+  }
+
+  async close(): Promise<void> {
+    await this.browser
+      .deleteSession()
+      .catch((err: unknown) => log.debug({ err }, 'deleting the Appium session failed'));
+  }
+}

@@ -1,0 +1,23 @@
+import { startApp } from '../../device/ops/activity.ts';
+import { clearData } from '../../device/ops/packages.ts';
+import { grant, permissionStates, revoke } from '../../device/ops/permissions.ts';
+import { defineExecutor } from './define.ts';
+
+/** Emits LAUNCH. grantAll / denyAll pre-set every runtime permission the app requests and become the watcher's policy. */
+export const launchApp = defineExecutor({
+  name: 'launchApp',
+  async run(j, o) {
+    const device = j.ctx.device;
+    if (o.clearState) await clearData(device, j.pkg);
+    if (o.permissions !== 'default') {
+      for (const p of await permissionStates(device, j.pkg)) {
+        if (o.permissions === 'grantAll') await grant(device, j.pkg, p.name);
+        else await revoke(device, j.pkg, p.name);
+      }
+    }
+    j.policy = o.permissions;
+    j.mark('LAUNCH', j.pkg, { clearState: o.clearState, permissions: o.permissions });
+    await startApp(device, j.pkg);
+    await j.look();
+  },
+});

@@ -110,23 +110,34 @@ function pass(ctx: Ctx, buf: Uint8Array): PassResult {
 }
 
 /**
- * Whether a decoded view of a buffer shows anything the raw pass could not: then the structure is opened.
- * Only the windows around the decoded bytes are scanned — anything else was visible in the raw pass.
+ * Whether decoding a buffer would show anything the raw pass could not: then the structure is opened.
+ * Only the regions around the bytes that start an escape (`\\` in JSON, `%` and `+` in forms) are decoded
+ * and scanned — anything elsewhere was already visible to the raw pass.
  */
-function reveals(ctx: Ctx, decode: (changes: number[]) => Uint8Array): boolean {
-  const changes: number[] = [];
-  const view = decode(changes);
+function reveals(
+  ctx: Ctx,
+  buf: Uint8Array,
+  markers: number[],
+  decode: (slice: Uint8Array) => Uint8Array,
+): boolean {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const positions: number[] = [];
+  for (const m of markers) for (let i = b.indexOf(m); i !== -1; i = b.indexOf(m, i + 1)) positions.push(i);
+  if (positions.length === 0) return false;
+  if (markers.length > 1) positions.sort((x, y) => x - y);
+  // Escapes closer than this merge into one region, and a value's unescaped parts are no longer than
+  // the longest pattern, so any value that contains an escape lies inside one region.
   const w = ctx.ci.longestPattern + 1;
   let i = 0;
-  while (i < changes.length) {
-    const from = Math.max(0, (changes[i] as number) - w);
-    let to = Math.min(view.length, (changes[i] as number) + w);
-    while (i + 1 < changes.length && (changes[i + 1] as number) - w <= to) {
+  while (i < positions.length) {
+    const from = Math.max(0, (positions[i] as number) - w);
+    let to = Math.min(b.length, (positions[i] as number) + w);
+    while (i + 1 < positions.length && (positions[i + 1] as number) - w <= to) {
       i++;
-      to = Math.min(view.length, (changes[i] as number) + w);
+      to = Math.min(b.length, (positions[i] as number) + w);
     }
     i++;
-    const seen = pass(ctx, view.subarray(from, to));
+    const seen = pass(ctx, decode(b.subarray(from, to)));
     if (seen.values.length > 0 || seen.coords.length > 0 || seen.blobs.length > 0) return true;
   }
   return false;
@@ -177,7 +188,7 @@ function scanBuffer(ctx: Ctx, buf: Uint8Array, place: Place, hint?: Hint): void 
     if (
       interesting ||
       found.blobs.length > 0 ||
-      (buf.includes(0x5c) && reveals(ctx, (changes) => unescapeJsonText(buf, changes)))
+      reveals(ctx, buf, [0x5c], (slice) => unescapeJsonText(slice))
     ) {
       fields = openJson(buf, place);
     }
@@ -190,8 +201,7 @@ function scanBuffer(ctx: Ctx, buf: Uint8Array, place: Place, hint?: Hint): void 
     if (
       interesting ||
       found.blobs.length > 0 ||
-      ((buf.includes(0x25) || buf.includes(0x2b)) &&
-        reveals(ctx, (changes) => percentDecode(buf, true, changes)))
+      reveals(ctx, buf, [0x25, 0x2b], (slice) => percentDecode(slice, true))
     ) {
       const chain = hint === 'form' ? [...place.chain, 'form'] : place.chain;
       // A form is URL-encoded by definition: read its decoded values first. A query string is read as

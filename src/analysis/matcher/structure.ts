@@ -56,8 +56,8 @@ function hexValue(b: number | undefined): number {
   return -1;
 }
 
-/** Percent-decodes bytes; malformed escapes stay as they are. `changes` collects output offsets of decoded bytes. */
-export function percentDecode(buf: Uint8Array, plusAsSpace: boolean, changes?: number[]): Uint8Array {
+/** Percent-decodes bytes; malformed escapes stay as they are. */
+export function percentDecode(buf: Uint8Array, plusAsSpace: boolean): Uint8Array {
   const out = new Uint8Array(buf.length);
   let o = 0;
   for (let i = 0; i < buf.length; i++) {
@@ -66,18 +66,12 @@ export function percentDecode(buf: Uint8Array, plusAsSpace: boolean, changes?: n
       const hi = hexValue(buf[i + 1]);
       const lo = hexValue(buf[i + 2]);
       if (hi >= 0 && lo >= 0) {
-        changes?.push(o);
         out[o++] = (hi << 4) | lo;
         i += 2;
         continue;
       }
     }
-    if (plusAsSpace && b === 0x2b) {
-      changes?.push(o);
-      out[o++] = 0x20;
-    } else {
-      out[o++] = b;
-    }
+    out[o++] = plusAsSpace && b === 0x2b ? 0x20 : b;
   }
   return out.subarray(0, o);
 }
@@ -220,9 +214,8 @@ function hex4(b: Uint8Array, at: number): number {
 /**
  * The text of a JSON document with its string escapes undone (`\"`, `\/`, `\uXXXX` …), structure left in
  * place: one cheap view to learn whether escaped strings hide anything before paying for a full parse.
- * `changes` collects the output offsets where an escape was undone.
  */
-export function unescapeJsonText(buf: Uint8Array, changes?: number[]): Uint8Array {
+export function unescapeJsonText(buf: Uint8Array): Uint8Array {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   let i = b.indexOf(0x5c);
   if (i === -1) return buf;
@@ -231,7 +224,6 @@ export function unescapeJsonText(buf: Uint8Array, changes?: number[]): Uint8Arra
   let from = 0;
   while (i !== -1) {
     o += b.copy(out, o, from, i);
-    changes?.push(o);
     const c = b[i + 1] as number;
     const simple = SIMPLE_ESCAPES[c];
     if (simple !== undefined) {

@@ -77,3 +77,15 @@ export const SHAKE_WORDS: KeywordList = {
   words: ['摇一摇', '扭一扭', '摇动手机', '晃动手机', 'Shake'],
   source: 'RULES.md DECEIVE-SHAKE-001 (摇一摇/扭一扭); R4 §6 note',
 };
+
+/** CTA wording that names a jump to another app (DECEIVE-JUMP-001: 打开/去/跳转 + app). */
+export const JUMP_WORDS: KeywordList = {
+  words: ['打开', '去', '跳转', '前往', 'Open', 'Go to'],
+  source: 'RULES.md DECEIVE-JUMP-001 (打开/去/跳转 + app); R4 §6 items 1–3',
+};
+
+/** App-drawn guides that send the user to re-enable a permission (PERM-002: 去开启权限). */
+export const PERMISSION_GUIDE_WORDS: KeywordList = {
+  words: ['去开启', '开启权限', '去设置', '前往设置', 'Go to settings', 'Enable permission'],
+  source: 'RULES.md PERM-002 (app-drawn "去开启权限" guide)',
+};

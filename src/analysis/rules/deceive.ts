@@ -4,6 +4,7 @@ import {
   ACCEPT_WORDS,
   AMBIGUOUS_WORDS,
   DOWNLOAD_WORDS,
+  JUMP_WORDS,
   POLICY_WORDS,
   REFUSE_WORDS,
 } from '../data/consent-keywords.ts';
@@ -87,6 +88,8 @@ export const deceiveJump001 = defineRule({
     .object({
       /** A jump with no TAP in the preceding 2 s [P] is automatic (RULES.md §3 (5)). */
       tapExemptMs: z.number().min(0).default(2000),
+      /** The tapped CTA must name the jump (打开/去/跳转 + app) [P]. */
+      requireNamedCta: z.boolean().default(true),
     })
     .strict(),
   needs: ['ui'],
@@ -108,13 +111,30 @@ export const deceiveJump001 = defineRule({
       );
       if (!jump) continue;
       const tap = ctx.derived.tapBefore(jump.t, ctx.params.tapExemptMs);
-      const kind = !tap ? 'auto' : isCloseTap(tap, w) ? 'close' : isNeutralTap(tap) ? 'blank' : null;
+      const named = (t: typeof tap): boolean =>
+        !ctx.params.requireNamedCta ||
+        (t !== undefined && matchesWord(textOf(t.detail, t.arg), JUMP_WORDS) !== undefined);
+      const kind = !tap
+        ? 'auto'
+        : isCloseTap(tap, w)
+          ? 'close'
+          : isNeutralTap(tap)
+            ? 'blank'
+            : !named(tap)
+              ? 'unnamed-cta'
+              : null;
       if (!kind) continue;
       violations.push({
         key: `${w.key}`,
         t: jump.t,
         evidence: evidenceIds([(w.snapshots[0] as EvItem<unknown>).id, ...(tap ? [tap.id] : []), jump.id]),
-        data: { kind, window: describeWindow(w), visibleAt: w.visibleAt, to: jump.data.package },
+        data: {
+          kind,
+          window: describeWindow(w),
+          visibleAt: w.visibleAt,
+          to: jump.data.package,
+          cta: tap ? textOf(tap.detail, tap.arg).trim() : null,
+        },
       });
     }
     return { violations };
@@ -126,7 +146,9 @@ export const deceiveJump001 = defineRule({
         ? 'without the user tapping it'
         : d.kind === 'close'
           ? 'when the user tapped its close button'
-          : 'when the user tapped blank space';
+          : d.kind === 'blank'
+            ? 'when the user tapped blank space'
+            : `when the user tapped "${String(d.cta)}", which does not say it opens another app`;
     return `${sentence(String(d.window))} shown at ${fmtT(Number(d.visibleAt))} opened another app (${String(d.to)}) at ${fmtT(v.t)} ${how}.`;
   },
 });

@@ -31,9 +31,10 @@ export function matchesWord(label: string, list: KeywordList, maxFactor = Infini
 
 export function textOf(detail: Record<string, unknown>, arg: string | null): string {
   const parts = [arg, detail.text, detail.desc, detail.label].filter(
-    (x): x is string => typeof x === 'string',
+    (x): x is string => typeof x === 'string' && x.trim() !== '',
   );
-  return parts.join(' ');
+  // The marker's arg is usually the node text again: say each thing once.
+  return [...new Set(parts.map((p) => p.trim()))].join(' ');
 }
 
 function escape(s: string): string {

@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import { necessaryData } from '../necessity.ts';
 import type { EvMarker, SessionEvidence } from '../session-evidence.ts';
+import { PERMISSION_GUIDE_WORDS } from '../data/consent-keywords.ts';
 import { evidenceIds, fmtT, listWords } from './common.ts';
+import { matchesWord } from './labels.ts';
 import { byOs, permissionsIn, shortPermission } from './consent.ts';
 import { fullPermission, PERMISSION_DATA, PERMISSION_GROUPS } from './pi-set.ts';
 import { defineRule, type Violation } from './types.ts';
@@ -156,19 +158,31 @@ export const perm002 = defineRule({
   evaluate(ctx) {
     const ds = denials(ctx.ev);
     if (ds.length === 0) return { violations: [], notEvaluated: 'the journey did not deny a permission' };
-    const byPerm = new Map<string, { denial: EvMarker; prompts: EvMarker[] }>();
+    const byPerm = new Map<string, { denial: EvMarker; prompts: { id: number; t: number }[] }>();
+    const add = (d: EvMarker, item: { id: number; t: number }): void => {
+      const perm = shortPermission(fullPermission(d.arg as string));
+      const g = byPerm.get(perm);
+      if (g) g.prompts.push(item);
+      else byPerm.set(perm, { denial: d, prompts: [item] });
+    };
     for (const m of ctx.ev.markers) {
       if (m.name !== 'PERM_PROMPT' || byOs(m)) continue;
       // Prompts shown by the permission UI (markers), not API calls: Android auto-denies after two refusals.
       const d = ds.find((x) => samePermission(x.arg, m.arg) && m.t > x.t && m.t <= x.t + ctx.params.quietMs);
       if (!d || ctx.derived.tapBefore(m.t, ctx.params.tapExemptMs)) continue;
-      const perm = shortPermission(fullPermission(d.arg as string));
-      const g = byPerm.get(perm);
-      if (g) g.prompts.push(m);
-      else byPerm.set(perm, { denial: d, prompts: [m] });
+      add(d, m);
     }
+    // App-drawn "去开启权限" guides count too; they rarely name the permission, so they go to the latest denial.
+    for (const w of ctx.ev.windows) {
+      if (w.data.state !== 'shown' || w.data.kind === 'activity') continue;
+      if (!w.data.texts.some((t) => matchesWord(t, PERMISSION_GUIDE_WORDS))) continue;
+      const d = [...ds].reverse().find((x) => w.t > x.t && w.t <= x.t + ctx.params.quietMs);
+      if (!d || ctx.derived.tapBefore(w.t, ctx.params.tapExemptMs)) continue;
+      add(d, w);
+    }
+    for (const g of byPerm.values()) g.prompts.sort((a, b) => a.t - b.t || a.id - b.id);
     const violations: Violation[] = [...byPerm.entries()].map(([perm, g]) => {
-      const first = g.prompts[0] as EvMarker;
+      const first = g.prompts[0] as { id: number; t: number };
       return {
         key: perm,
         t: first.t,

@@ -77,6 +77,22 @@ describe('PERM-002 re-prompt after refusal', () => {
     ]);
     expect(fs[0]?.evidence).toEqual([3, 6]);
   });
+
+  it('counts an app-drawn "去开启权限" guide as asking again', () => {
+    const ev = fixture()
+      .marker(0, 'LAUNCH')
+      .marker(3000, 'PERM_DENIED', CAM)
+      .ui(9000, 'window', {
+        package: APP,
+        kind: 'dialog',
+        visibleAt: 9000,
+        texts: ['相机权限未开启', '去开启'],
+      })
+      .evidence();
+    expect(violations(perm002, ev)[0]?.explanation).toBe(
+      'The app asked again for the permission CAMERA at 9 s, 6 s after the user denied it, without the user asking for a feature that needs it.',
+    );
+  });
 });
 
 describe('PERM-003 premature request', () => {

@@ -216,7 +216,7 @@ describe('DECEIVE-SHAKE-001 hypersensitive shake', () => {
 });
 
 describe('DECEIVE-JUMP-001 forced jump', () => {
-  it('flags an automatic jump from an ad and passes one the user tapped', () => {
+  it('flags an automatic jump and an unnamed CTA, and passes a CTA that names the jump', () => {
     const auto = fixture()
       .ui(500, 'window', { ...splash(500, [skip]), kind: 'ad' })
       .ui(3000, 'foreground', { package: 'com.jd.app', activity: '.Main' })
@@ -229,7 +229,15 @@ describe('DECEIVE-JUMP-001 forced jump', () => {
       .tap(2500, '立即购买')
       .ui(3000, 'foreground', { package: 'com.jd.app', activity: '.Main' })
       .evidence();
-    expect(run(deceiveJump001, tapped)).toEqual([]);
+    expect(violations(deceiveJump001, tapped)[0]?.explanation).toBe(
+      `The ad of ${APP} shown at 0.5 s opened another app (com.jd.app) at 3 s when the user tapped "立即购买", which does not say it opens another app.`,
+    );
+    const named = fixture()
+      .ui(500, 'window', { ...splash(500, [skip]), kind: 'ad' })
+      .tap(2500, '打开京东')
+      .ui(3000, 'foreground', { package: 'com.jd.app', activity: '.Main' })
+      .evidence();
+    expect(run(deceiveJump001, named)).toEqual([]);
   });
 });
 

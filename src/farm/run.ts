@@ -7,12 +7,13 @@ import type { RunStatus } from '../evidence/types.ts';
 import { AppwardenError, UsageError } from '../errors.ts';
 import { childLog } from '../log.ts';
 import { readApk } from '../sim/apk/manifest.ts';
-import { Farm } from './farm.ts';
+import { Farm, type FarmDevice } from './farm.ts';
+import { planHooks, type HooksPlan } from './hooks.ts';
 import { DevicePool } from './pool.ts';
 import { ResourceScope } from './resources.ts';
 import { runSchedule, type Job, type JobRecord, type SchedulerEvent, type StopSignal } from './scheduler.ts';
 import type { DeviceSelector } from './selectors.ts';
-import { runSession, type ScenarioRunner, type SessionPlan } from './session.ts';
+import { runSession, type ScenarioRunner } from './session.ts';
 
 const log = childLog({ part: 'run' });
 
@@ -39,8 +40,8 @@ export interface RunOptions {
   onEvent?: (e: RunEvent) => void;
   /** Extra upstream CA certificates for the capture proxy (test servers). */
   upstreamCa?: string | string[];
-  /** Hooks probe per device; see SessionPlan. */
-  attachHooks?: SessionPlan['attachHooks'];
+  /** Decide hooks per device (default: planHooks — in-process on sims, Frida elsewhere); tests may turn them off. */
+  planHooks?: (device: FarmDevice) => Promise<HooksPlan | undefined>;
   /** Called once the farm is up (progress displays list its devices; tests reach its sims). */
   onFarm?: (farm: Farm) => void;
 }
@@ -174,6 +175,7 @@ export async function executeRun(opts: RunOptions): Promise<RunResult> {
         const session = newId('session');
         sessions.push(session);
         const farmDevice = farm.get(ctx.device.id);
+        const hooks = await (opts.planHooks ?? planHooks)(farmDevice);
         const device = await farm.connect(ctx.device.id);
         try {
           const outcome = await runSession({
@@ -196,7 +198,7 @@ export async function executeRun(opts: RunOptions): Promise<RunResult> {
             onStatus: (text) =>
               opts.onEvent?.({ type: 'job-status', job: job.id, device: ctx.device.id, text }),
             ...(opts.upstreamCa !== undefined ? { upstreamCa: opts.upstreamCa } : {}),
-            ...(opts.attachHooks ? { attachHooks: opts.attachHooks } : {}),
+            ...(hooks ? { hooks } : {}),
           });
           return outcome;
         } finally {

@@ -11,6 +11,7 @@ import type { DeviceKind, EvidenceWriter, SessionStatus } from '../evidence/type
 import { DeviceLost, describeError } from '../errors.ts';
 import { childLog } from '../log.ts';
 import { startCapture } from '../traffic/proxy.ts';
+import type { HooksPlan } from './hooks.ts';
 import { ResourceScope } from './resources.ts';
 import type { JobOutcome } from './scheduler.ts';
 
@@ -65,8 +66,8 @@ export interface SessionPlan {
   store: EvidenceStore;
   dataDir: string;
   signal: AbortSignal;
-  /** Hooks probe for this device, if one can run (sims: the in-host agent; real devices: Frida). */
-  attachHooks?: (ctx: ScenarioContext) => Promise<{ detach(): Promise<void> } | { unavailable: string }>;
+  /** How hooks run on this device (src/farm/hooks.ts); none → the session records hooks as unavailable. */
+  hooks?: HooksPlan;
   /** Extra CA certificates for the proxy's upstream side (test servers). */
   upstreamCa?: string | string[];
   /** Poll interval of the foreground probe. */
@@ -77,8 +78,9 @@ export interface SessionPlan {
   onStatus?: (text: string) => void;
 }
 
-function capabilitiesOf(kind: DeviceKind, facts: DeviceFacts): string[] {
+function capabilitiesOf(kind: DeviceKind, facts: DeviceFacts, hooks: boolean): string[] {
   const caps = new Set<string>();
+  if (hooks) caps.add('hooks');
   if (facts.root) caps.add('root');
   if (kind === 'sim') {
     caps.add('shake');
@@ -109,7 +111,11 @@ export async function runSession(plan: SessionPlan): Promise<JobOutcome> {
   } catch (err) {
     return { kind: 'infra', error: err as Error };
   }
-  const capabilities = capabilitiesOf(plan.deviceKind, facts);
+  const capabilities = capabilitiesOf(
+    plan.deviceKind,
+    facts,
+    plan.hooks !== undefined && plan.hooks.unavailable === null,
+  );
   store.createSession({
     id: session,
     run: plan.run,
@@ -200,12 +206,14 @@ export async function runSession(plan: SessionPlan): Promise<JobOutcome> {
     };
 
     // Probes.
-    if (plan.attachHooks) {
-      const hooks = await plan.attachHooks(ctx);
-      if ('unavailable' in hooks) deviceEvent('hooks-unavailable', { reason: hooks.unavailable });
-      else scope.defer('detach hooks', () => hooks.detach());
+    // Attached before the journey launches the app, so calls in Application.onCreate are caught.
+    if (plan.hooks && plan.hooks.unavailable === null) {
+      const hooks = await plan.hooks.attach(ctx, identity);
+      scope.defer('detach hooks', () => hooks.detach());
     } else {
-      deviceEvent('hooks-unavailable', { reason: 'no hooks probe for this device kind' });
+      deviceEvent('hooks-unavailable', {
+        reason: plan.hooks?.unavailable ?? 'no hooks for this device kind',
+      });
     }
     const stopForeground = watchForeground(
       device,

@@ -8,6 +8,8 @@ import { startApp } from '../../src/device/ops/activity.ts';
 import { getGlobalProxy } from '../../src/device/ops/proxy.ts';
 import { isInstalled } from '../../src/device/ops/packages.ts';
 import { openStore, type EvidenceStore } from '../../src/evidence/store.ts';
+import type { FarmDevice } from '../../src/farm/farm.ts';
+import { planHooks } from '../../src/farm/hooks.ts';
 import { runSession, type ScenarioRunner } from '../../src/farm/session.ts';
 import { startSim, type Sim } from '../../src/sim/index.ts';
 
@@ -138,5 +140,31 @@ describe('runSession on a sim', () => {
     expect(outcome).toMatchObject({ kind: 'done', status: 'aborted' });
     expect(store.getSession('s-abort')?.reason).toMatch(/^second Ctrl-C/);
     expect(await getGlobalProxy(device)).toBeNull();
+  });
+});
+
+describe('runSession with hooks on a sim', () => {
+  it("records the collector app's pre-consent API calls with stacks and the SDK behind them", async () => {
+    execFileSync(path.join(root, 'scripts/build-reference-apps.sh'), ['collector'], { stdio: 'pipe' });
+    const farmDevice = { name: 'sim-a', sim, config: { kind: 'sim' } } as unknown as FarmDevice;
+    const hooks = await planHooks(farmDevice);
+    expect(hooks.unavailable).toBeNull();
+    const outcome = await runSession({
+      ...plan('s-hooks', launchOnly),
+      target: {
+        apks: [path.join(root, 'src/sim/apps/build/collector.apk')],
+        pkg: 'com.appwarden.ref.collector',
+      },
+      hooks,
+    });
+    expect(outcome).toMatchObject({ kind: 'done', status: 'passed' });
+    expect(store.getSession('s-hooks')?.capabilities).toContain('hooks');
+    expect(store.events('s-hooks', { type: 'hooks-unavailable' })).toEqual([]);
+    const calls = store.apiCalls('s-hooks');
+    const imei = calls.find((c) => c.data.api.endsWith('getImei'));
+    expect(imei?.data.sdk).toMatch(/umeng/i);
+    expect(imei?.data.stack.some((f) => f.includes('com.umeng.commonsdk.UMConfigure.init'))).toBe(true);
+    expect(imei?.data.ret).toBe(sim.device.identity.imei[0]);
+    expect(calls.map((c) => c.data.category)).toEqual(expect.arrayContaining(['installed-apps']));
   });
 });

@@ -1,12 +1,12 @@
 /**
  * Escaping for the HTML report. Every string an app controls (texts, URLs, headers, bodies, package
- * and SDK names) reaches the page only through here: `html` escapes every interpolated value unless it
+ * and SDK names) reaches the page only through here: `markup` escapes every interpolated value unless it
  * is already `Html`, so forgetting to escape is not possible by construction (the way lit-html and
  * Go's html/template work). URLs become links only when they are http(s); bidi overrides are shown
  * as visible marks instead of reordering the page; megabyte strings are cut with a marker.
  */
 
-/** Markup that is already safe (built by `html` or from constants). */
+/** Markup that is already safe (built by `markup` or from constants). */
 export class Html {
   constructor(readonly value: string) {}
   toString(): string {
@@ -69,7 +69,7 @@ function render(v: HtmlValue): string {
 }
 
 /** Tagged template: the literal parts are trusted markup, every `${value}` is escaped unless it is `Html`. */
-export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Html {
+export function markup(strings: TemplateStringsArray, ...values: HtmlValue[]): Html {
   let out = strings[0] ?? '';
   for (let i = 0; i < values.length; i++) out += render(values[i] as HtmlValue) + (strings[i + 1] ?? '');
   return new Html(out);
@@ -97,8 +97,8 @@ export function safeHref(url: string): string | null {
 /** A link when the URL is http(s), else the URL as plain text. */
 export function link(url: string, label: string = url): Html {
   const href = safeHref(url);
-  if (href === null) return html`<span class="url">${label}</span>`;
-  return html`<a href="${href}" rel="noreferrer noopener" target="_blank">${label}</a>`;
+  if (href === null) return markup`<span class="url">${label}</span>`;
+  return markup`<a href="${href}" rel="noreferrer noopener" target="_blank">${label}</a>`;
 }
 
 /**
@@ -147,10 +147,10 @@ export function highlight(s: string, needles: readonly string[], max = DEFAULT_C
     if (hit === -1) break;
     parts.push(
       text(view.slice(i, hit), Infinity),
-      html`<mark>${text(view.slice(hit, hit + hitLen), Infinity)}</mark>`,
+      markup`<mark>${text(view.slice(hit, hit + hitLen), Infinity)}</mark>`,
     );
     i = hit + hitLen;
   }
   parts.push(text(view.slice(i), Infinity));
-  return html`${prefix}${parts}${suffix}`;
+  return markup`${prefix}${parts}${suffix}`;
 }

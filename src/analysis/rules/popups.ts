@@ -53,7 +53,9 @@ export const uxPopup001 = defineRule({
     for (const w of lives) {
       const early = w.snapshots.filter((s) => s.t <= w.visibleAt + p.closeVisibleMs);
       const first = w.snapshots[0] as EvItem<WindowEvent>;
-      const closeable = early.find((s) => s.data.closeCandidates.some((c) => c.clickable));
+      const clickable = (s: EvItem<WindowEvent>): boolean => s.data.closeCandidates.some((c) => c.clickable);
+      // Captured only after the 1 s mark but closeable then: when the control appeared is unknown, not blamed.
+      const closeable = early.length > 0 ? early.find(clickable) : w.snapshots.find(clickable);
       if (!closeable) {
         const countdown = w.snapshots.some((s) => s.data.closeCandidates.some(isCountdownOnly));
         add(

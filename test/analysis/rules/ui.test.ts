@@ -45,6 +45,19 @@ describe('UX-POPUP-001 splash or pop-up cannot be closed', () => {
       .ui(2500, 'window', { ...splash(500, []), state: 'gone' })
       .evidence();
     expect(run(uxPopup001, ev)).toEqual([]);
+    // First captured after the 1 s mark with a skip button: not blamed for the unseen first second.
+    const late = fixture()
+      .marker(0, 'LAUNCH')
+      .ui(1800, 'window', splash(500, [skip]))
+      .evidence();
+    expect(run(uxPopup001, late)).toEqual([]);
+    // A close that only becomes clickable later is a violation when the first second was captured.
+    const slow = fixture()
+      .marker(0, 'LAUNCH')
+      .ui(600, 'window', splash(500, [{ text: '跳过', clickable: false }]))
+      .ui(4000, 'window', splash(500, [skip]))
+      .evidence();
+    expect(violations(uxPopup001, slow)[0]?.data).toMatchObject({ kind: 'no-close' });
   });
 
   it('flags a too-small close target, an ineffective close and a jump on close', () => {

@@ -10,6 +10,11 @@ function inside(b: Bounds, x: number, y: number): boolean {
   return x >= b[0] && x < b[2] && y >= b[1] && y < b[3];
 }
 
+/** Styles are not in the page source but change the picture. */
+function styleKey(n: UiNode): string {
+  return `${JSON.stringify(n.style ?? null)}${n.children.map(styleKey).join('')}`;
+}
+
 /** The deepest node under the point that is clickable (or checkable/editable), else the deepest node. */
 export function hitTest(root: UiNode, x: number, y: number): UiNode | undefined {
   if (!inside(root.bounds, x, y)) return undefined;
@@ -34,6 +39,7 @@ export function hitTest(root: UiNode, x: number, y: number): UiNode | undefined 
 export class SimUi {
   private readonly appWindows = new Map<string, UiWindow[]>();
   private readonly systemWindows: UiWindow[] = [];
+  private lastShot: { key: string; png: Buffer } | undefined;
   /** Runtime-permission prompts (the permission controller's grant dialog). */
   readonly permissions: PermissionController;
 
@@ -175,8 +181,25 @@ export class SimUi {
     return [Math.floor((l + r) / 2), Math.floor((t + b) / 2)];
   }
 
+  /**
+   * PNG of the screen. Drawing and encoding a phone-sized PNG costs a few hundred ms, and drivers ask
+   * for the same screen again and again, so the last one is reused while nothing visible changed
+   * (same windows, same nodes, same status-bar minute).
+   */
   screenshot(): Buffer {
     const { width, height } = this.device.screen;
-    return renderScreen(this.windows(), { width, height, clock: new Date() });
+    const wins = this.windows();
+    const clock = new Date();
+    const key = JSON.stringify([
+      width,
+      height,
+      Math.floor(clock.getTime() / 60_000),
+      wins.map((w) => [w.id, w.kind, w.dimBehind, pageSource([w.root], { width, height })]),
+      wins.map((w) => styleKey(w.root)),
+    ]);
+    if (this.lastShot?.key === key) return this.lastShot.png;
+    const png = renderScreen(wins, { width, height, clock });
+    this.lastShot = { key, png };
+    return png;
   }
 }

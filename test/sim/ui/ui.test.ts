@@ -153,6 +153,16 @@ describe('SimUi', () => {
     expect(device.ui.windows()[0]?.kind).toBe('home');
   });
 
+  it('reuses the last screenshot until something visible changes', () => {
+    const { device } = settingsOnTop();
+    const first = device.screenshot();
+    expect(device.screenshot()).toBe(first);
+    device.input({ kind: 'tap', x: 500, y: 1250 });
+    const checked = device.screenshot();
+    expect(checked).not.toBe(first);
+    expect(checked.equals(first)).toBe(false);
+  });
+
   it('renders a Chinese screen to a real PNG with drawn text', async () => {
     const { device } = settingsOnTop();
     const png = device.screenshot();

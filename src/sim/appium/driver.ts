@@ -18,6 +18,7 @@ import {
   mobilePressKey,
   mobileSensorShake,
   mobileShell,
+  mobileStartActivity,
 } from './commands/mobile.ts';
 import { getPageSource, getScreenshot, getWindowRect } from './commands/source.ts';
 import { SimLink } from './link.ts';
@@ -211,6 +212,9 @@ export class AppwardenSimDriver extends BaseDriver<SimConstraints> {
   async mobileShell(command: unknown, args: unknown, timeout: unknown, includeStderr: unknown) {
     this.assertFeatureEnabled(ADB_SHELL_FEATURE);
     return mobileShell(this.link, command, args, timeout, includeStderr);
+  }
+  async mobileStartActivity(component: unknown, wait: unknown) {
+    return mobileStartActivity(this.link, component, wait);
   }
   async mobilePressKey(keycode: unknown) {
     return mobilePressKey(this.link, keycode);

@@ -46,6 +46,11 @@ async function typeKeys(link: SimLink, actions: PointerAction[]): Promise<void> 
   };
   for (const a of actions) {
     if (a.type !== 'keyDown' || a.value === undefined) continue;
+    // WebDriver's Space key types a space.
+    if (a.value === '\uE00D') {
+      text += ' ';
+      continue;
+    }
     const special = SPECIAL_KEYS[a.value];
     if (special) {
       await flush();

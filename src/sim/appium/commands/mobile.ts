@@ -30,6 +30,13 @@ export const EXECUTE_METHOD_MAP = {
   'mobile: activateApp': { command: 'activateApp', params: { required: ['appId'] } },
   'mobile: terminateApp': { command: 'terminateApp', params: { required: ['appId'] } },
   'mobile: queryAppState': { command: 'queryAppState', params: { required: ['appId'] } },
+  'mobile: backgroundApp': { command: 'background', params: { optional: ['seconds'] } },
+  'mobile: getCurrentPackage': { command: 'getCurrentPackage' },
+  'mobile: getCurrentActivity': { command: 'getCurrentActivity' },
+  'mobile: startActivity': {
+    command: 'mobileStartActivity',
+    params: { required: ['component'], optional: ['wait'] },
+  },
 } as const;
 
 /** The insecure feature `mobile: shell` needs, as for UiAutomator2 (`--allow-insecure=*:adb_shell`). */
@@ -58,6 +65,16 @@ export async function mobileShell(
     );
   }
   return includeStderr ? { stdout: r.stdout, stderr: r.stderr } : r.stdout;
+}
+
+/** `mobile: startActivity {component: 'pkg/.Activity'}` → `am start [-W] -n component`. */
+export async function mobileStartActivity(link: SimLink, component: unknown, wait: unknown): Promise<string> {
+  if (typeof component !== 'string' || !/^[\w.]+\/[\w.$]+$/.test(component)) {
+    throw new errors.InvalidArgumentError(
+      `'component' must be PACKAGE/ACTIVITY (got ${JSON.stringify(component)})`,
+    );
+  }
+  return link.run(['am', 'start', ...(wait ? ['-W'] : []), '-n', component]);
 }
 
 export async function mobilePressKey(link: SimLink, keycode: unknown): Promise<void> {

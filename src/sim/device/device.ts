@@ -249,6 +249,8 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
     if (!pkg) return false;
     this.forceStop(name);
     pkg.granted.clear();
+    // The permission flags (refusals, "don't ask again") go with the data, as on Android.
+    this.ui.permissions.forget(name);
     this.fs.remove(`/data/data/${name}`, true);
     this.fs.mkdirp(`/data/data/${name}`);
     return true;

@@ -168,6 +168,8 @@ describe('model runner through the device', () => {
     expect(d.ui.windows()[0]?.kind).toBe('activity');
     expect((await sh(d, 'logcat -d')).match(/contacts denied/g)).toHaveLength(3);
     expect(d.ui.permissions.refusalsOf(PKG, 'android.permission-group.CONTACTS')).toBe(2);
+    await sh(d, `pm clear ${PKG}`);
+    expect(d.ui.permissions.refusalsOf(PKG, 'android.permission-group.CONTACTS')).toBe(0);
   });
 
   it('grants through the dialog and feeds pm grant results to onPermissionResult', async () => {

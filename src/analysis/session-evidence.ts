@@ -333,6 +333,12 @@ export function buildSessionEvidence(
         break;
     }
   }
+  addFlows(ev, flows);
+  return ev;
+}
+
+/** Adds stored flows (reduced to what rules read) to the read model, keeping it in time order. */
+export function addFlows(ev: SessionEvidence, flows: readonly StoredFlow[]): void {
   for (const f of flows) {
     ev.flows.push({
       id: f.eventId,
@@ -352,7 +358,6 @@ export function buildSessionEvidence(
     if (f.t > ev.endT) ev.endT = f.t;
   }
   ev.flows.sort((a, b) => a.t - b.t || a.id - b.id);
-  return ev;
 }
 
 /** Loads one stored session's evidence (streams the timeline; the store is only read). */
@@ -366,13 +371,16 @@ export function loadSessionEvidence(store: EvidenceStore, sessionId: string): Se
       'List sessions with `appwarden sessions list`.',
     );
   }
-  return buildSessionEvidence(
+  const ev = buildSessionEvidence(
     sessionInfo(s),
     eventsRulesRead(store, sessionId),
-    store.flows(sessionId),
+    [],
     store.uiSnapshots(sessionId),
     store.getSessionIdentity(sessionId),
   );
+  // Full flow rows (headers, bodies) are loaded only after the events, so both are never alive at once.
+  addFlows(ev, store.flows(sessionId));
+  return ev;
 }
 
 /** Event types the read model keeps; everything else (flow pointers, logcat lines, raw UI events) is skipped. */

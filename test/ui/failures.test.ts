@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createScenarioRunner } from '../../src/ui/runner.ts';
+import { dataDir, names, run, scenario, store, useSim } from './helpers.ts';
+
+/** A failing step, a stopped run, a broken file. */
+useSim('journeys-fail');
+
+describe('journey failures', () => {
+  it('a step failing mid-journey ends the session error with its position and keeps earlier evidence', async () => {
+    const file = path.join(dataDir, 'broken-mid.yaml');
+    fs.writeFileSync(
+      file,
+      [
+        'kind: scenario',
+        'name: fails-mid',
+        'steps:',
+        '  - launchApp',
+        '  - tapOn: {text: 没有这个按钮, timeout: 1}',
+        '  - wait: 1',
+        '',
+      ].join('\n'),
+    );
+    const outcome = await run('fail', createScenarioRunner(file));
+    expect(outcome).toMatchObject({ kind: 'done', status: 'error' });
+    const s = store.getSession('fail');
+    expect(s?.status).toBe('error');
+    expect(s?.reason).toMatch(
+      /^step 2 'tapOn' \(.*broken-mid\.yaml:5:5\): no element with text '没有这个按钮'/,
+    );
+    expect(names('fail')).toContain('LAUNCH');
+    const steps = store
+      .events('fail', { type: 'step' })
+      .map((e) => e.data as { name: string; result: string });
+    expect(steps).toEqual([
+      expect.objectContaining({ name: 'launchApp', result: 'ok' }),
+      expect.objectContaining({ name: 'tapOn', result: 'failed' }),
+    ]);
+    expect(store.uiSnapshots('fail').some((u) => (u.meta as { phase?: string }).phase === 'failed')).toBe(
+      true,
+    );
+  }, 60_000);
+
+  it('a stopped run ends the journey aborted while it waits', async () => {
+    const ac = new AbortController();
+    const p = run('abort', scenario('first-launch-idle', { observeSeconds: 60 }), ac.signal);
+    setTimeout(() => ac.abort(new Error('interrupted by test')), 4000);
+    const outcome = await p;
+    expect(outcome).toMatchObject({ kind: 'done', status: 'aborted' });
+    expect(store.getSession('abort')?.status).toBe('aborted');
+    const steps = store
+      .events('abort', { type: 'step' })
+      .map((e) => e.data as { name: string; result: string });
+    expect(steps.at(-1)).toMatchObject({ name: 'wait', result: 'aborted' });
+  }, 60_000);
+
+  it('a broken scenario file fails at load with a positioned error', () => {
+    const file = path.join(dataDir, 'broken.yaml');
+    fs.writeFileSync(
+      file,
+      ['kind: scenario', 'name: broken', 'steps:', '  - launchApp', '  - tapOnn: 同意', ''].join('\n'),
+    );
+    expect(() => createScenarioRunner(file)).toThrow(/broken\.yaml:5:5 .*unknown step 'tapOnn'.*tapOn/);
+  });
+});

@@ -233,8 +233,13 @@ export function buildSessionView(store: EvidenceStore, s: StoredSession): Sessio
   };
 }
 
-function findingView(f: StoredFinding): FindingView {
+/** rule × the violation's stable key (falls back to the sentence for findings stored without one). */
+export function signatureOf(f: Pick<StoredFinding, 'rule' | 'status' | 'explanation' | 'data'>): string {
   const key = f.data.key;
+  return `${f.rule}|${typeof key === 'string' ? key : f.status === 'violation' ? f.explanation : 'not-evaluated'}`;
+}
+
+function findingView(f: StoredFinding): FindingView {
   return {
     id: f.id,
     rule: f.rule,
@@ -244,7 +249,7 @@ function findingView(f: StoredFinding): FindingView {
     explanation: f.explanation,
     clauses: [...f.clauses],
     evidence: [...f.evidence],
-    signature: `${f.rule}|${typeof key === 'string' ? key : f.status === 'violation' ? f.explanation : 'not-evaluated'}`,
+    signature: signatureOf(f),
     data: f.data,
   };
 }

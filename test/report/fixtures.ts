@@ -90,14 +90,11 @@ export async function leakySession(
     .marker(2000, 'POLICY_SHOWN')
     .marker(3000, 'POLICY_REFUSED');
   if (opts.extraLeak) {
-    f.flow(
-      3500,
-      'api.example.com',
-      [{ type: 'imei', encoding: 'plain', where: 'query', path: 'id', value: IMEI }],
-      {
-        url: `https://api.example.com/x?id=${IMEI}`,
-      },
-    );
+    // Bugly (Tencent) also reads the Android ID before consent: a second SDK's findings.
+    f.api(600, API.androidId, ['androidId'], {
+      stack: sdkStack(API.androidId, 'com.tencent.bugly.crashreport.CrashReport.init(CrashReport.java:9)'),
+      ret: 'abc',
+    });
   }
   if (hostile) {
     // An SDK name with no known organisation (shown as given) and a flow whose URL is a javascript: URL.

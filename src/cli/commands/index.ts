@@ -4,8 +4,11 @@ import { registerAnalyze } from './analyze.ts';
 import { registerBundle } from './bundle.ts';
 import { registerCa } from './ca.ts';
 import { registerDevices } from './devices.ts';
+import { registerDiff } from './diff.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerLater } from './later.ts';
+import { registerReport } from './report.ts';
+import { registerRun } from './run.ts';
 import { registerSessions } from './sessions.ts';
 import { registerSim } from './sim.ts';
 import { registerTraffic } from './traffic.ts';
@@ -24,5 +27,8 @@ export const COMMANDS: RegisterCommand[] = [
   registerSim,
   registerDevices,
   registerTraffic,
+  registerReport,
+  registerDiff,
+  registerRun,
   registerLater,
 ];

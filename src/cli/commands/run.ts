@@ -1,0 +1,102 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Table from 'cli-table3';
+import type { Command } from 'commander';
+import { createProgress } from '../../farm/progress.ts';
+import { runCommand, type RunCommandOptions, type RunCommandResult } from '../../farm/run-command.ts';
+import { CommandExit, type CliContext } from '../context.ts';
+
+/** Where appwarden itself is installed: the demo's suite and farm ship with it. */
+const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const DEMO_SUITE = path.join(PACKAGE_ROOT, 'scenarios/suites/demo.yaml');
+export const DEMO_DEVICES = path.join(PACKAGE_ROOT, 'devices.yaml');
+
+interface RunFlags {
+  suite?: string;
+  app?: string;
+  scenario?: string;
+  category?: string;
+  resume?: string;
+  devices: string;
+  rules?: string;
+  report?: string;
+  junit?: string;
+  appium: boolean;
+}
+
+function summary(r: RunCommandResult): string {
+  const table = new Table({
+    head: ['session', 'status', 'findings', 'rules'],
+    style: { head: [], border: [] },
+    colWidths: [34, 10, 10, 60],
+    wordWrap: true,
+  });
+  for (const a of r.analyses) {
+    const rules = [
+      ...new Set(a.findings.filter((f) => f.status === 'violation').map((f) => `${f.rule} (${f.severity})`)),
+    ];
+    table.push([a.session, a.sessionStatus, String(a.violations), rules.join(', ')]);
+  }
+  const lines = [`run ${r.run}: ${r.status}`, table.toString()];
+  if (r.reportFile) lines.push(`report: ${r.reportFile}`);
+  if (r.junitFile) lines.push(`junit: ${r.junitFile}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function execute(ctx: CliContext, flags: RunFlags): Promise<void> {
+  const progress = createProgress(process.stderr, (line) => ctx.err(line));
+  const opts: RunCommandOptions = {
+    dataDir: ctx.dataDir(),
+    devicesFile: flags.devices,
+    ...(flags.suite ? { suiteFile: flags.suite } : {}),
+    ...(flags.app ? { app: flags.app } : {}),
+    ...(flags.scenario ? { scenario: flags.scenario } : {}),
+    ...(flags.category ? { category: flags.category } : {}),
+    ...(flags.resume ? { resume: flags.resume } : {}),
+    ...(flags.rules ? { rulesFile: flags.rules } : {}),
+    ...(flags.report ? { reportFile: flags.report } : {}),
+    ...(flags.junit ? { junitFile: flags.junit } : {}),
+    appium: flags.appium,
+    onEvent: (e) => progress.event(e),
+    onSignal: (m) => ctx.err(`appwarden: ${m}`),
+  };
+  let result: RunCommandResult;
+  try {
+    result = await runCommand(opts);
+  } finally {
+    await progress.close();
+  }
+  ctx.out(summary(result));
+  if (result.exitCode !== 0) throw new CommandExit(result.exitCode);
+}
+
+export function registerRun(program: Command, ctx: CliContext): void {
+  program
+    .command('run')
+    .description('Run a suite (or --app/--scenario) on the device farm and report findings')
+    .option('--suite <file>', 'suite file: targets × scenarios × device selectors')
+    .option('--app <apk|package>', 'one app (APK file or installed package) instead of a suite')
+    .option('--scenario <file>', 'the scenario to run with --app')
+    .option('--category <category>', 'app category (RULES.md R8) with --app')
+    .option('--resume <run>', 'continue an interrupted run with its unfinished jobs')
+    .option('--devices <file>', 'devices file', 'devices.yaml')
+    .option('--rules <file>', 'rules settings file (overrides the suite’s)')
+    .option('--report <file>', 'HTML report path (default: <data>/reports/<run>.html)')
+    .option('--junit <file>', 'also write a JUnit report for CI')
+    .option('--no-appium', 'drive the UI over plain ADB instead of the Appium server')
+    .action((flags: RunFlags) => execute(ctx, flags));
+
+  program
+    .command('demo')
+    .description('Run the demo suite on the built-in simulated farm')
+    .option('--report <file>', 'HTML report path (default: <data>/reports/<run>.html)')
+    .option('--no-appium', 'drive the UI over plain ADB instead of the Appium server')
+    .action((flags: { report?: string; appium: boolean }) =>
+      execute(ctx, {
+        suite: DEMO_SUITE,
+        devices: DEMO_DEVICES,
+        appium: flags.appium,
+        ...(flags.report ? { report: flags.report } : {}),
+      }),
+    );
+}

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { RULES } from '../../src/analysis/rules/index.ts';
-import { openStore } from '../../src/evidence/store.ts';
 import { diffRuns } from '../../src/report/diff.ts';
 import { renderReport } from '../../src/report/index.ts';
 import { REPORT_FORMAT_VERSION } from '../../src/report/model.ts';

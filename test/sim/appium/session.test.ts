@@ -232,6 +232,33 @@ describe('AppwardenSim driver through the real Appium server', () => {
     expect(body.value.message).toMatch(/not a sim serial/);
   });
 
+  it('installs appium:app and starts appium:appPackage when a session opens', async () => {
+    const hello = 'com.appwarden.fixture.hello';
+    expect(sim.device.packages.get(hello)).toBeUndefined();
+    const other = await remote({
+      protocol: 'http',
+      hostname: server.hostname,
+      port: server.port,
+      path: '/',
+      logLevel: 'silent',
+      connectionRetryCount: 0,
+      capabilities: {
+        platformName: 'Android',
+        'appium:automationName': 'AppwardenSim',
+        'appium:udid': sim.serial,
+        'appium:app': ensureApks().hello,
+        'appium:appPackage': hello,
+      } as WebdriverIO.Capabilities,
+    });
+    try {
+      expect(sim.device.packages.get(hello)).toBeDefined();
+      expect(await other.getCurrentPackage()).toBe(hello);
+      expect(await other.getCurrentActivity()).toBe('.MainActivity');
+    } finally {
+      await other.deleteSession();
+    }
+  });
+
   it('stops the Appium server and leaves no process behind', async () => {
     await browser.deleteSession();
     const pid = server.pid;

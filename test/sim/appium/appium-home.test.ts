@@ -22,7 +22,7 @@ describe("appwarden's APPIUM_HOME", () => {
     });
     expect(drivers.uiautomator2).toMatchObject({
       installType: 'local',
-      installPath: path.join(process.cwd(), 'node_modules', 'appium-uiautomator2-driver'),
+      installPath: DRIVER_SOURCES.uiautomator2(),
       automationName: 'UiAutomator2',
     });
     // Linked, not copied: the sim driver's relative imports into src/ keep working.

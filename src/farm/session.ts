@@ -5,11 +5,13 @@ import { deviceFacts, type DeviceFacts } from '../device/ops/facts.ts';
 import { makeHoneyData, mergeIdentity, seedHoneyData } from '../device/ops/honey.ts';
 import { readIdentity } from '../device/ops/identity.ts';
 import { InstallFailed, installApks, uninstall } from '../device/ops/packages.ts';
+import { installCa } from '../device/ops/ca.ts';
 import { clearGlobalProxy, setGlobalProxy } from '../device/ops/proxy.ts';
 import type { EvidenceStore } from '../evidence/store.ts';
 import type { DeviceKind, EvidenceWriter, SessionStatus } from '../evidence/types.ts';
 import { DeviceLost, describeError } from '../errors.ts';
 import { childLog } from '../log.ts';
+import { exportCa, initCa } from '../traffic/ca.ts';
 import { startCapture } from '../traffic/proxy.ts';
 import type { HooksPlan } from './hooks.ts';
 import { ResourceScope } from './resources.ts';
@@ -187,6 +189,21 @@ export async function runSession(plan: SessionPlan): Promise<JobOutcome> {
         }),
       (p) => p.stop(),
     );
+    const { ca } = initCa(plan.dataDir);
+    const caFile = exportCa(ca, 'android');
+    const caInstall = await installCa(
+      device,
+      { fileName: caFile.fileName, pem: ca.certPem },
+      { sim: plan.deviceKind === 'sim', root: facts.root, sdk: facts.sdk },
+    );
+    scope.defer('remove the farm CA', async () => {
+      if (!device.lost) await caInstall.remove();
+    });
+    deviceEvent('ca', {
+      store: caInstall.store,
+      file: caFile.fileName,
+      ...(caInstall.note ? { note: caInstall.note } : {}),
+    });
     const proxyTarget = await setGlobalProxy(device, { host: proxy.host, port: proxy.port });
     scope.defer('restore the device proxy', async () => {
       if (!device.lost) await clearGlobalProxy(device, proxy.port);

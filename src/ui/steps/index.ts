@@ -60,7 +60,7 @@ export const STEP_EXECUTORS = [
  */
 export function buildExecutorRegistry(
   defs: readonly Pick<StepDefinition, 'name'>[],
-  executors: readonly Pick<StepExecutor, 'name'>[],
+  executors: readonly { name: string }[],
 ): ReadonlyMap<string, StepExecutor> {
   const byName = new Map<string, StepExecutor>();
   for (const e of executors) {
@@ -69,7 +69,7 @@ export function buildExecutorRegistry(
         `Failed to register step executor '${e.name}': two executors use that name. Remove one.`,
       );
     }
-    byName.set(e.name, e as StepExecutor);
+    byName.set(e.name, e as unknown as StepExecutor);
   }
   const defined = new Set(defs.map((d) => d.name));
   for (const d of defined) {

@@ -170,6 +170,47 @@ describe('AppwardenSim driver through the real Appium server', () => {
     expect(sim.device.packages.get(PKG)?.granted.has('android.permission.READ_CONTACTS')).toBe(true);
   });
 
+  it('turns W3C pointer actions into taps and swipes', async () => {
+    const inputs: unknown[] = [];
+    const listen = (e: unknown): void => void inputs.push(e);
+    sim.device.on('input', listen);
+    try {
+      const finger = {
+        type: 'pointer' as const,
+        id: 'finger1',
+        parameters: { pointerType: 'touch' as const },
+      };
+      await browser.performActions([
+        {
+          ...finger,
+          actions: [
+            { type: 'pointerMove', duration: 0, x: 100, y: 200 },
+            { type: 'pointerDown', button: 0 },
+            { type: 'pause', duration: 50 },
+            { type: 'pointerUp', button: 0 },
+          ],
+        },
+      ]);
+      await browser.performActions([
+        {
+          ...finger,
+          actions: [
+            { type: 'pointerMove', duration: 0, x: 500, y: 1800 },
+            { type: 'pointerDown', button: 0 },
+            { type: 'pointerMove', duration: 400, x: 500, y: 600 },
+            { type: 'pointerUp', button: 0 },
+          ],
+        },
+      ]);
+    } finally {
+      sim.device.off('input', listen);
+    }
+    expect(inputs).toEqual([
+      { kind: 'tap', x: 100, y: 200 },
+      { kind: 'swipe', x1: 500, y1: 1800, x2: 500, y2: 600, durationMs: 400 },
+    ]);
+  });
+
   it('backgrounds, terminates and queries apps; shakes; runs mobile: shell', async () => {
     await browser.background(-1);
     expect(await browser.queryAppState(PKG)).toBe(3);

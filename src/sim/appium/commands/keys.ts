@@ -116,12 +116,10 @@ export async function performActions(link: SimLink, sequences: ActionSequence[])
           if (!down) break;
           const moved = Math.hypot(x - down.x, y - down.y);
           if (moved < TAP_SLOP_PX) await link.tap(down.x, down.y);
-          else
-            await link.run(
-              ['input', 'swipe', down.x, down.y, x, y, Math.max(1, Math.round(heldMs))].map((v) =>
-                String(Math.round(Number(v))),
-              ),
-            );
+          else {
+            const nums = [down.x, down.y, x, y, Math.max(1, heldMs)].map((v) => String(Math.round(v)));
+            await link.run(['input', 'swipe', ...nums]);
+          }
           down = undefined;
           break;
         }

@@ -68,6 +68,15 @@ function tsxLoaderUrl(): string {
   return import.meta.resolve('tsx');
 }
 
+/**
+ * Preloaded into the server: its stdin is a pipe from us that we never write to, so end-of-file means
+ * appwarden is gone (even killed with SIGKILL) — the server then stops itself through Appium's own
+ * SIGTERM handler instead of living on as an orphan holding its port.
+ */
+const EXIT_WITH_PARENT = `data:text/javascript,${encodeURIComponent(
+  "process.stdin.on('data', () => {}); process.stdin.on('end', () => process.kill(process.pid, 'SIGTERM'));",
+)}`;
+
 interface ManifestDriver {
   installPath?: string;
   installType?: string;
@@ -242,6 +251,8 @@ export async function startAppiumServer(opts: AppiumServerOptions): Promise<Appi
     const url = `http://127.0.0.1:${port}`;
     const args = [
       '--import',
+      EXIT_WITH_PARENT,
+      '--import',
       tsxLoaderUrl(),
       appiumEntry(),
       'server',
@@ -258,7 +269,7 @@ export async function startAppiumServer(opts: AppiumServerOptions): Promise<Appi
     const started = performance.now();
     const child = spawn(process.execPath, args, {
       env: { ...process.env, APPIUM_HOME: home, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     const tail: string[] = [];
     const sink = opts.logFile ? createWriteStream(opts.logFile, { flags: 'a' }) : undefined;

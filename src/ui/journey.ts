@@ -11,7 +11,7 @@ import {
   type PermissionAnswer,
   type PermissionPrompt,
 } from './permission-dialog.ts';
-import { WindowTracker } from './windows.ts';
+import { isCloseCandidate, WindowTracker } from './windows.ts';
 
 const log = childLog({ part: 'journey' });
 
@@ -204,7 +204,16 @@ export class Journey {
   async tapNode(n: PageNode, extra: Record<string, unknown> = {}): Promise<void> {
     const { x, y } = centre(n.bounds);
     await this.driver.tap(x, y);
-    this.mark('TAP', n.text || n.desc || n.id || undefined, { ...nodeInfo(n), x, y, ...extra });
+    // UX-POPUP-001 / DECEIVE-JUMP-001 read what was tapped: a close or skip control.
+    const label = `${n.text} ${n.desc} ${n.id}`;
+    const target = isCloseCandidate(n) ? (/跳过|skip/i.test(label) ? 'skip' : 'close') : undefined;
+    this.mark('TAP', n.text || n.desc || n.id || undefined, {
+      ...nodeInfo(n),
+      x,
+      y,
+      ...(target ? { target } : {}),
+      ...extra,
+    });
   }
 
   /** Sleeps `ms`, looking at the screen every WATCH_INTERVAL_MS; rejects when the run is stopped. */

@@ -10,7 +10,7 @@ const CLOSE_ID = /close|skip|cancel|dismiss/i;
 
 const lower = CLOSE_WORDS.map((w) => w.toLowerCase());
 
-function isCloseCandidate(n: PageNode): boolean {
+export function isCloseCandidate(n: PageNode): boolean {
   const t = (n.text || n.desc).trim().toLowerCase();
   if (t && t.length <= 12 && lower.some((w) => t === w || t.startsWith(w) || (w.length > 1 && t.includes(w))))
     return true;
@@ -70,14 +70,12 @@ export class WindowTracker {
       activity: o.activity,
       kind,
       state: 'shown',
-      closeCandidates: o.page.nodes
-        .filter(isCloseCandidate)
-        .map((n): CloseCandidate => ({
-          text: n.text,
-          desc: n.desc,
-          bounds: n.bounds,
-          clickable: n.clickable,
-        })),
+      closeCandidates: o.page.nodes.filter(isCloseCandidate).map((n): CloseCandidate => ({
+        text: n.text,
+        desc: n.desc,
+        bounds: n.bounds,
+        clickable: n.clickable,
+      })),
       visibleAt: t,
       bounds: root ? root.bounds : null,
       texts: texts.slice(0, 200),

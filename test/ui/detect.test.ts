@@ -6,7 +6,7 @@ import { labelMatches } from '../../src/ui/labels.ts';
 import { findNodes, parsePage } from '../../src/ui/page.ts';
 import { buttonFor, detectPermissionPrompt } from '../../src/ui/permission-dialog.ts';
 import { buildExecutorRegistry, STEP_EXECUTORS } from '../../src/ui/steps/index.ts';
-import { classify } from '../../src/ui/windows.ts';
+import { classify, isCloseCandidate } from '../../src/ui/windows.ts';
 
 type N = {
   text?: string;
@@ -131,6 +131,23 @@ describe('page and windows', () => {
     expect(findNodes(p, { text: '/^Skip \\d+s$/' })).toHaveLength(1);
     expect(findNodes(p, { xpath: "//android.widget.Button[@text='同意']" })).toHaveLength(1);
     expect(findNodes(p, { text: 'Skip' })).toHaveLength(0);
+  });
+
+  it('close/skip candidates by text, content-desc or id, not long texts', () => {
+    const p = parsePage(
+      page([
+        { text: '跳过 3', click: true },
+        { desc: 'Close', click: true },
+        { id: 'com.x:id/iv_close', click: true },
+        { text: '关闭此功能将无法使用完整服务，请谨慎操作' },
+        { text: '立即下载', click: true },
+      ]),
+    );
+    expect(p.nodes.filter(isCloseCandidate).map((n) => n.text || n.desc || n.id)).toEqual([
+      '跳过 3',
+      'Close',
+      'com.x:id/iv_close',
+    ]);
   });
 
   it('classifies dialogs by root size, ads by their label', () => {

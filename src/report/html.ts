@@ -11,10 +11,18 @@ import { APPWARDEN_VERSION } from '../version.ts';
 import { highlight, jsonForScript, link, markup, trusted, type Html } from './escape.ts';
 import { REPORT_CSS, TIMELINE_SCRIPT } from './html-assets.ts';
 import type { ImageLoader } from './images.ts';
-import type { EvidenceView, FindingView, RunView, SessionView } from './model.ts';
+import {
+  MAX_FINDINGS_WITH_EVIDENCE,
+  type EvidenceView,
+  type FindingView,
+  type RunView,
+  type SessionView,
+} from './model.ts';
 
 /** Screens strip: at most this many thumbnails per session, evenly spread. */
 export const MAX_STRIP_SCREENS = 24;
+/** Findings listed as one line each beyond those shown in full, per rule. */
+export const MAX_LISTED_FINDINGS = 200;
 
 /** The script is allowed by its hash: the page runs exactly TIMELINE_SCRIPT and nothing else. */
 const SCRIPT_HASH = createHash('sha256').update(TIMELINE_SCRIPT).digest('base64');
@@ -100,7 +108,7 @@ ${violating.map(
   (
     r,
   ) => markup`<details class="rule" open id="s${index}-${r.id}"><summary><span class="sev sev-${r.severity}">${r.severity}</span> <b>${r.id}</b> ${r.title} <span class="muted">(${plural(r.findings.length, 'finding')}; clauses ${r.clauses.join(', ')})</span></summary>
-${s.findings.filter((f) => f.rule === r.id && f.status === 'violation').map((f) => finding(s, f, images))}
+${ruleFindings(s, r.id, images)}
 </details>`,
 )}
 ${heading(H, 'Not evaluated')}
@@ -109,6 +117,25 @@ ${heading(H, 'SDK inventory')}
 ${sdkTable(s)}
 ${passed.length ? markup`<details><summary>${plural(passed.length, 'rule')} passed</summary><p class="chips">${passed.map((r) => markup`<span title="${r.title}">${r.id}</span>`)}</p></details>` : null}
 </section>`;
+}
+
+/** The first MAX_FINDINGS_WITH_EVIDENCE findings in full, the rest as one line each (the DOM stays small). */
+function ruleFindings(s: SessionView, rule: string, images: ImageLoader): Html {
+  const own = s.findings.filter((f) => f.rule === rule && f.status === 'violation');
+  const full = own.slice(0, MAX_FINDINGS_WITH_EVIDENCE);
+  const rest = own.slice(MAX_FINDINGS_WITH_EVIDENCE);
+  const shown = rest.slice(0, MAX_LISTED_FINDINGS);
+  return markup`${full.map((f) => finding(s, f, images))}${
+    rest.length
+      ? markup`<details><summary>${plural(rest.length, 'more finding')} of this rule</summary><ul>${shown.map(
+          (f) =>
+            markup`<li>${f.explanation} <span class="muted">(evidence ${f.evidence
+              .slice(0, 4)
+              .map((id) => `#${id}`)
+              .join(' ')})</span></li>`,
+        )}</ul>${rest.length > shown.length ? markup`<p class="muted">${rest.length - shown.length} more in the JSON report.</p>` : null}</details>`
+      : null
+  }`;
 }
 
 function timeline(s: SessionView, index: number): Html {

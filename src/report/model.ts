@@ -19,6 +19,11 @@ export const REPORT_FORMAT_VERSION = 1;
 
 /** Evidence shown with a finding: the first ones it cites (a finding may cite up to 50). */
 export const MAX_EVIDENCE_SHOWN = 8;
+/**
+ * Findings per rule whose evidence is resolved (and shown in full in the HTML): a rule that fires
+ * thousands of times in a long session is proven by its first ones; the rest are listed by id.
+ */
+export const MAX_FINDINGS_WITH_EVIDENCE = 20;
 /** Request bodies are shown as an excerpt around the match. */
 export const MAX_BODY_CHARS = 64 * 1024;
 
@@ -308,7 +313,13 @@ function evidenceViews(
   findings: StoredFinding[],
 ): Record<string, EvidenceView> {
   const wanted = new Set<number>();
-  for (const f of findings) for (const id of f.evidence.slice(0, MAX_EVIDENCE_SHOWN)) wanted.add(id);
+  const perRule = new Map<string, number>();
+  for (const f of findings) {
+    const n = (perRule.get(f.rule) ?? 0) + 1;
+    perRule.set(f.rule, n);
+    if (n > MAX_FINDINGS_WITH_EVIDENCE) continue;
+    for (const id of f.evidence.slice(0, MAX_EVIDENCE_SHOWN)) wanted.add(id);
+  }
   const out: Record<string, EvidenceView> = {};
   if (wanted.size === 0) return out;
   const apis = new Map(ev.apiCalls.filter((c) => wanted.has(c.id)).map((c) => [c.id, c]));

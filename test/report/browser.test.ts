@@ -103,6 +103,24 @@ describe('HTML report in Chromium', () => {
     await page.close();
   }, 30_000);
 
+  it('renders a run: summary table and one working timeline per session', async () => {
+    const t = tempStore();
+    stores.push(t.cleanup);
+    await leakySession(t.store, { id: 'r1', run: 'run-x' });
+    await leakySession(t.store, { id: 'r2', run: 'run-x', extraLeak: true });
+    const out = writeReport(t.store, 'run-x', 'html', path.join(t.dir, 'run.html'));
+    const { page, errors } = await open(out.path);
+    expect(await page.locator('header table tbody tr').count()).toBe(2);
+    expect(await page.locator('header table tbody tr').nth(1).textContent()).toContain('6 violations');
+    const second = page.locator('.tl').nth(1);
+    const before = await page.locator('.tl').first().getAttribute('data-range');
+    await second.locator('.tl-in').click();
+    expect(await second.getAttribute('data-range')).not.toBe(before);
+    expect(await page.locator('.tl').first().getAttribute('data-range')).toBe(before);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 30_000);
+
   it('runs no script and creates no element from hostile strings', async () => {
     const { file, bytes } = await report(true);
     const source = fs.readFileSync(file, 'utf8');

@@ -2,13 +2,15 @@ import type { Device } from '../../device/device.ts';
 import { foreground } from '../../device/ops/activity.ts';
 import type { DeviceKind } from '../../evidence/types.ts';
 import type { UiDriver } from '../driver.ts';
+import { consolePort, shakeEmulator } from '../emulator-console.ts';
 
 const CALL_MS = 20_000;
 
 /**
  * The journey's UI through plain ADB: the commands UiAutomator2 and the sim driver use underneath
- * (`uiautomator dump /dev/tty`, `screencap -p`, `input`, `wm size`). Shake: the sim's `sensor shake`;
- * other kinds report that they cannot (the shake step records that as unsupported).
+ * (`uiautomator dump /dev/tty`, `screencap -p`, `input`, `wm size`). Shake: the sim's `sensor shake`,
+ * the emulator console's sensor commands; real devices report that they cannot (the shake step records
+ * that as unsupported).
  */
 export class AdbUiDriver implements UiDriver {
   readonly kind = 'adb' as const;
@@ -74,6 +76,12 @@ export class AdbUiDriver implements UiDriver {
   }
 
   async shake(p: { acceleration: number; duration: number; rotation: number }): Promise<boolean> {
+    if (this.deviceKind === 'emulator') {
+      const port = consolePort(this.device.serial);
+      if (port === undefined) return false;
+      await shakeEmulator(port, p);
+      return true;
+    }
     if (this.deviceKind !== 'sim') return false;
     await this.device.run(
       ['sensor', 'shake', String(p.acceleration), String(Math.round(p.duration * 1000)), String(p.rotation)],

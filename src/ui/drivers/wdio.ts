@@ -2,6 +2,7 @@ import { remote } from 'webdriverio';
 import type { DeviceKind } from '../../evidence/types.ts';
 import { childLog } from '../../log.ts';
 import type { UiDriver } from '../driver.ts';
+import { consolePort, shakeEmulator } from '../emulator-console.ts';
 
 const log = childLog({ part: 'ui-wdio' });
 
@@ -46,6 +47,7 @@ export class WdioUiDriver implements UiDriver {
   private constructor(
     private readonly browser: WebdriverIO.Browser,
     private readonly deviceKind: DeviceKind,
+    private readonly serial: string,
   ) {}
 
   static async open(endpoint: AppiumEndpoint, kind: DeviceKind, serial: string): Promise<WdioUiDriver> {
@@ -58,7 +60,7 @@ export class WdioUiDriver implements UiDriver {
       connectionRetryCount: 0,
       capabilities: capabilitiesFor(kind, serial) as WebdriverIO.Capabilities,
     });
-    return new WdioUiDriver(browser, kind);
+    return new WdioUiDriver(browser, kind, serial);
   }
 
   pageSource(): Promise<string> {
@@ -135,6 +137,12 @@ export class WdioUiDriver implements UiDriver {
   }
 
   async shake(p: { acceleration: number; duration: number; rotation: number }): Promise<boolean> {
+    if (this.deviceKind === 'emulator') {
+      const port = consolePort(this.serial);
+      if (port === undefined) return false;
+      await shakeEmulator(port, p);
+      return true;
+    }
     if (this.deviceKind !== 'sim') return false;
     await this.browser.execute('mobile: sensorShake', { ...p });
     return true;

@@ -38,3 +38,52 @@ describe("appwarden's APPIUM_HOME", () => {
     expect(fs.existsSync(path.join(HOME, '.appwarden-install.lock'))).toBe(false);
   }, 300_000);
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}
+
+describe('Appium server lifetime', () => {
+  it('stops by itself when the appwarden process that started it dies', async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const serverModule = fileURLToPath(new URL('../../../src/ui/appium-server.ts', import.meta.url));
+    const code = `import { startAppiumServer } from ${JSON.stringify(serverModule)};
+const s = await startAppiumServer({ home: ${JSON.stringify(HOME)}, drivers: ['appwarden-sim'] });
+console.log('PID ' + s.pid);
+setInterval(() => {}, 1000);`;
+    const parent = spawn(
+      process.execPath,
+      ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', code],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    parent.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const pid = await new Promise<number>((resolve, reject) => {
+      parent.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /PID (\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      parent.on('exit', () => reject(new Error(`parent exited early: ${out}`)));
+    });
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    parent.kill('SIGKILL');
+    const end = Date.now() + 20_000;
+    let alive = true;
+    while (alive && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 200));
+      alive = isAlive(pid);
+    }
+    if (alive) process.kill(pid, 'SIGKILL');
+    expect(alive).toBe(false);
+  }, 180_000);
+});

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { DOMParser } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { RULES } from '../../src/analysis/rules/index.ts';
@@ -84,6 +85,24 @@ describe('JUnit report', () => {
       /<testcase classname="appwarden\.b1" name="PI-CONSENT-001 [^"]*" time="0">\s*<failure message="Umeng \(Alibaba\) read the IMEI/,
     );
     expect(x).toContain('<skipped message="not evaluated: the journey did not deny a permission"/>');
+  });
+});
+
+describe('JUnit report with hostile strings', () => {
+  it('stays well-formed XML and keeps the text', async () => {
+    await leakySession(t.store, { id: 'h1', run: 'run-h', hostile: true });
+    const x = renderReport(t.store, 'h1', 'junit');
+    const errors: string[] = [];
+    const doc = new DOMParser({
+      onError: (level: string, msg: string) => {
+        errors.push(`${level}: ${msg}`);
+      },
+    }).parseFromString(x, 'text/xml');
+    expect(errors).toEqual([]);
+    const bodies = Array.from(doc.getElementsByTagName('failure')).map((f) => f.textContent ?? '');
+    expect(
+      bodies.some((b) => b.includes('"><img src=x onerror=alert(1)><script>alert(1)</script> read')),
+    ).toBe(true);
   });
 });
 

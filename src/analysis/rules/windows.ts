@@ -20,10 +20,16 @@ export interface WindowLife {
   until: number;
 }
 
+/**
+ * The app's own windows over time. Windows of other packages (the home screen, system dialogs, another
+ * app it jumped to) are not the app's splash, ads or pop-ups; jumps are judged from foreground changes.
+ */
 export function windowLives(ev: SessionEvidence): WindowLife[] {
   const lives = new Map<string, WindowLife>();
+  const own = ev.session.appPackage;
   for (const w of ev.windows) {
     const d = w.data;
+    if (own !== null && d.package !== own) continue;
     const key = d.windowId ?? `${d.package}|${d.activity}|${d.kind}|${d.visibleAt}`;
     let life = lives.get(key);
     if (!life) {

@@ -37,6 +37,21 @@ describe('UX-POPUP-001 splash or pop-up cannot be closed', () => {
     );
   });
 
+  it("does not judge other packages' windows: the home screen is not the app's splash", () => {
+    const home = fixture()
+      .marker(0, 'LAUNCH')
+      .ui(
+        500,
+        'window',
+        splash(500, [], { package: 'com.android.launcher3', activity: 'com.android.launcher3.Launcher' }),
+      )
+      .evidence();
+    expect(violations(uxPopup001, home)).toEqual([]);
+    expect(run(uxPopup001, home)[0]?.explanation).toBe(
+      'Not evaluated: no splash screen or ad window was recorded.',
+    );
+  });
+
   it('passes a big skip button that closes with one tap; a clickable countdown label is fine', () => {
     const ev = fixture()
       .marker(0, 'LAUNCH')

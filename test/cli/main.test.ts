@@ -30,11 +30,11 @@ describe('cli', () => {
     }
   });
 
-  it('fails clearly with exit 2 for a command that is not implemented yet, printing nothing on stdout', async () => {
-    const r = await runCli(['diff', 'a', 'b']);
+  it('fails with exit 2 on an unknown command, naming it, printing nothing on stdout', async () => {
+    const r = await runCli(['frobnicate']);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err).toMatch(/^appwarden: 'appwarden diff' is not available yet/);
+    expect(r.err).toMatch(/unknown command 'frobnicate'/);
   });
 
   it('exits 2 on an unknown option', async () => {

@@ -5,7 +5,6 @@ import { registerBundle } from './bundle.ts';
 import { registerCa } from './ca.ts';
 import { registerDevices } from './devices.ts';
 import { registerDoctor } from './doctor.ts';
-import { registerLater } from './later.ts';
 import { registerRun } from './run.ts';
 import { registerSessions } from './sessions.ts';
 import { registerSim } from './sim.ts';
@@ -26,5 +25,4 @@ export const COMMANDS: RegisterCommand[] = [
   registerDevices,
   registerTraffic,
   registerRun,
-  registerLater,
 ];

@@ -16,6 +16,8 @@ export interface UiDriver {
   /** Android key codes by name: KEYCODE_BACK, KEYCODE_HOME, KEYCODE_POWER, KEYCODE_WAKEUP, KEYCODE_SLEEP. */
   key(name: string): Promise<void>;
   screenSize(): Promise<{ width: number; height: number }>;
+  /** Pixels per dp (dpi / 160), undefined when the device does not say. */
+  density(): Promise<number | undefined>;
   /** A shake with a peak linear acceleration (m/s²), a duration (s), a rotation (°); false when this device cannot. */
   shake(profile: { acceleration: number; duration: number; rotation: number }): Promise<boolean>;
   close(): Promise<void>;

@@ -50,6 +50,7 @@ export class Journey {
   #promptKey: string | null = null;
   #consentKey: string | null = null;
   #screenSize: { width: number; height: number } | undefined;
+  #density: Promise<number | undefined> | undefined;
   /** Nesting of runFlow files, to refuse cycles. */
   readonly flowStack: string[] = [];
 
@@ -137,7 +138,16 @@ export class Journey {
     const consent = prompt ? null : detectConsent(page);
     const screen: Screen = { page, pkg: page.pkg || focus.pkg, activity: focus.activity, consent, prompt, t };
     await this.windows.observe(
-      { page, pkg: screen.pkg, activity: focus.activity, screen: await this.screenSize() },
+      {
+        page,
+        pkg: screen.pkg,
+        activity: focus.activity,
+        screen: await this.screenSize(),
+        density: await (this.#density ??= this.driver.density().catch((err: unknown) => {
+          log.debug({ err }, 'no display density');
+          return undefined;
+        })),
+      },
       t,
       () => this.screenshotBlob(),
     );

@@ -22,6 +22,8 @@ export interface Observation {
   pkg: string;
   activity: string;
   screen: { width: number; height: number };
+  /** Pixels per dp, when known. */
+  density?: number | undefined;
 }
 
 export type WindowKind = WindowEvent['kind'];
@@ -78,6 +80,7 @@ export class WindowTracker {
       })),
       visibleAt: t,
       bounds: root ? root.bounds : null,
+      ...(o.density !== undefined ? { density: o.density } : {}),
       texts: texts.slice(0, 200),
       marketing: kind === 'ad' || (kind === 'dialog' && texts.some((s) => MARKETING.test(s))),
       screenshot: await screenshot(),

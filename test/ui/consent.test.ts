@@ -34,6 +34,12 @@ describe('consent journeys on a sim', () => {
       .events('accept', { type: 'window' })
       .map((e) => e.data as { kind: string; state: string });
     expect(windows.some((w) => w.kind === 'dialog' && w.state === 'shown')).toBe(true);
+    const shown = store
+      .events('accept', { type: 'window' })
+      .map((e) => e.data as { state: string; density?: number })
+      .filter((w) => w.state === 'shown');
+    // wm density of the sim (dpi / 160): the close-target size check needs it.
+    expect(shown.every((w) => typeof w.density === 'number' && w.density > 1)).toBe(true);
   }, 60_000);
 
   it('first-launch-refuse: POLICY_REFUSED, and the dialog again after relaunch', async () => {

@@ -55,6 +55,69 @@ describe('journey failures', () => {
     expect(steps.at(-1)).toMatchObject({ name: 'wait', result: 'aborted' });
   }, 60_000);
 
+  it('repeat and runFlow run nested steps, numbered under their parent; a failing nested step names its file', async () => {
+    const flow = path.join(dataDir, 'flow-leaf.yaml');
+    fs.writeFileSync(
+      flow,
+      [
+        'kind: scenario',
+        'name: leaf',
+        'params: {what: x}',
+        'steps:',
+        '  - marker: {name: WITHDRAW, arg: "${what}"}',
+        '',
+      ].join('\n'),
+    );
+    const failing = path.join(dataDir, 'flow-fail.yaml');
+    fs.writeFileSync(
+      failing,
+      ['kind: scenario', 'name: leaf-fail', 'steps:', '  - waitFor: {id: nope, timeout: 0.5}', ''].join('\n'),
+    );
+    const file = path.join(dataDir, 'nested.yaml');
+    fs.writeFileSync(
+      file,
+      [
+        'kind: scenario',
+        'name: nested',
+        'steps:',
+        '  - launchApp',
+        '  - repeat:',
+        '      times: 2',
+        '      steps:',
+        '        - runFlow: {file: flow-leaf.yaml, params: {what: consent}}',
+        '  - runFlow: {file: flow-leaf.yaml, when: {visible: 没有这个}}',
+        '  - runFlow: flow-fail.yaml',
+        '',
+      ].join('\n'),
+    );
+    const outcome = await run('nested', createScenarioRunner(file));
+    expect(outcome).toMatchObject({ kind: 'done', status: 'error' });
+    expect(store.getSession('nested')?.reason).toMatch(
+      /^step 4\.1 'waitFor' \(.*flow-fail\.yaml:4:5\): id 'nope' did not appear/,
+    );
+    const withdraws = store
+      .events('nested', { type: 'marker' })
+      .map((e) => e.data as { name: string; arg?: string })
+      .filter((m) => m.name === 'WITHDRAW');
+    expect(withdraws).toEqual([
+      { name: 'WITHDRAW', arg: 'consent' },
+      { name: 'WITHDRAW', arg: 'consent' },
+    ]);
+    const steps = store
+      .events('nested', { type: 'step' })
+      .map((e) => e.data as { index: string; name: string; result: string });
+    expect(steps.map((s) => `${s.index} ${s.name} ${s.result}`)).toEqual([
+      '1 launchApp ok',
+      '2#1.1.1 marker ok',
+      '2#1.1 runFlow ok',
+      '2#2.1.1 marker ok',
+      '2#2.1 runFlow ok',
+      '2 repeat ok',
+      '3 runFlow skipped',
+      '4.1 waitFor failed',
+    ]);
+  }, 60_000);
+
   it('a broken scenario file fails at load with a positioned error', () => {
     const file = path.join(dataDir, 'broken.yaml');
     fs.writeFileSync(

@@ -75,6 +75,13 @@ export class AdbUiDriver implements UiDriver {
     return this.#size;
   }
 
+  async density(): Promise<number | undefined> {
+    const r = await this.device.shell(['wm', 'density'], { timeoutMs: CALL_MS });
+    // An override (wm density N) is what apps lay out against.
+    const m = [...r.stdout.matchAll(/density: (\d+)/g)].at(-1);
+    return m ? Number(m[1]) / 160 : undefined;
+  }
+
   async shake(p: { acceleration: number; duration: number; rotation: number }): Promise<boolean> {
     if (this.deviceKind === 'emulator') {
       const port = consolePort(this.device.serial);

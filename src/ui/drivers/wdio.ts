@@ -136,6 +136,15 @@ export class WdioUiDriver implements UiDriver {
     return this.#size;
   }
 
+  async density(): Promise<number | undefined> {
+    try {
+      return (await this.browser.getDisplayDensity()) / 160;
+    } catch (err) {
+      log.debug({ err }, 'the driver reports no display density');
+      return undefined;
+    }
+  }
+
   async shake(p: { acceleration: number; duration: number; rotation: number }): Promise<boolean> {
     if (this.deviceKind === 'emulator') {
       const port = consolePort(this.serial);

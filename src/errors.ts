@@ -27,13 +27,6 @@ export class UsageError extends AppwardenError {}
 /** Input file that does not parse or validate; message is `file:line:col …`. */
 export class ConfigError extends UsageError {}
 
-/** A command or feature that a later part of appwarden implements. Never fake output instead. */
-export class NotAvailableYet extends AppwardenError {
-  constructor(what: string) {
-    super(`${what} is not available yet in this version of appwarden.`);
-  }
-}
-
 /** The device went away (disconnected, adb offline, sim stopped) during an operation. */
 export class DeviceLost extends AppwardenError {
   constructor(

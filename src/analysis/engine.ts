@@ -255,7 +255,7 @@ export function analyzeSession(
     session.status !== result.status
   ) {
     // Re-analysis must not move ended_at (finishSession would): only the status changes.
-    store.db.prepare('UPDATE sessions SET status = ? WHERE id = ?').run(result.status, sessionId);
+    store.setSessionStatus(sessionId, result.status);
     sessionStatus = result.status;
   }
   return { ...result, session: sessionId, sessionStatus };

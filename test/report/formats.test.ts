@@ -6,7 +6,8 @@ import { main } from '../../src/cli/main.ts';
 import { RULES } from '../../src/analysis/rules/index.ts';
 import { diffRuns } from '../../src/report/diff.ts';
 import { renderReport } from '../../src/report/index.ts';
-import { REPORT_FORMAT_VERSION } from '../../src/report/model.ts';
+import { buildView, REPORT_FORMAT_VERSION } from '../../src/report/model.ts';
+import { renderFindingsTable } from '../../src/report/table.ts';
 import { fixture } from '../fixtures/sessions/factory.ts';
 import { IMEI, leakySession, tempStore } from './fixtures.ts';
 
@@ -103,6 +104,15 @@ describe('JUnit report with hostile strings', () => {
     expect(
       bodies.some((b) => b.includes('"><img src=x onerror=alert(1)><script>alert(1)</script> read')),
     ).toBe(true);
+  });
+});
+
+describe('findings table', () => {
+  it('has one row per violation and a line per session', () => {
+    const text = renderFindingsTable(buildView(t.store, 'run-b'));
+    expect(text).toContain('PI-CONSENT-001');
+    expect(text.match(/│ b1 /g)?.length ?? (text.match(/ b1 /g) ?? []).length).toBeGreaterThan(0);
+    expect(text).toContain('b1 (com.example.app / fixture on sim): 6 violations, 13 not evaluated');
   });
 });
 

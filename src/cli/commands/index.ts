@@ -4,7 +4,9 @@ import { registerAnalyze } from './analyze.ts';
 import { registerBundle } from './bundle.ts';
 import { registerCa } from './ca.ts';
 import { registerDevices } from './devices.ts';
+import { registerDiff } from './diff.ts';
 import { registerDoctor } from './doctor.ts';
+import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
 import { registerSessions } from './sessions.ts';
 import { registerSim } from './sim.ts';
@@ -24,5 +26,7 @@ export const COMMANDS: RegisterCommand[] = [
   registerSim,
   registerDevices,
   registerTraffic,
+  registerReport,
+  registerDiff,
   registerRun,
 ];

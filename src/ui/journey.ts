@@ -2,6 +2,8 @@ import type { WindowEvent } from '../analysis/ui-events.ts';
 import type { Scenario } from '../config/scenario.ts';
 import type { ScenarioContext } from '../farm/session.ts';
 import { childLog } from '../log.ts';
+import { GROUP_PERMISSIONS } from './data/permission-dialogs.ts';
+import { requestedRuntimePermissions } from './requested.ts';
 import { consentDialogEvent, detectConsent, type ConsentScreen } from './consent.ts';
 import type { UiDriver } from './driver.ts';
 import { centre, nodeInfo, parsePage, type Page, type PageNode } from './page.ts';
@@ -51,6 +53,8 @@ export class Journey {
   #consentKey: string | null = null;
   #screenSize: { width: number; height: number } | undefined;
   #density: Promise<number | undefined> | undefined;
+  /** Runtime permissions the app requests (read once, after install), to name a prompt's permissions. */
+  #requested: Promise<string[]> | undefined;
   /** Nesting of runFlow files, to refuse cycles. */
   readonly flowStack: string[] = [];
 
@@ -156,10 +160,11 @@ export class Journey {
       const key = `${prompt.group}|${prompt.message}`;
       if (this.#promptKey !== key) {
         this.#promptKey = key;
+        const subject = await this.promptSubject(prompt);
         this.mark(
           'PERM_PROMPT',
-          prompt.group || undefined,
-          { message: prompt.message, dialog: prompt.pkg },
+          subject.arg,
+          { ...subject.detail, message: prompt.message, dialog: prompt.pkg },
           'ui',
         );
       }
@@ -173,6 +178,21 @@ export class Journey {
       this.#promptKey = null;
     }
     return screen;
+  }
+
+  /**
+   * What a prompt's markers say: `arg` = the first permission of the prompt's group the app requests
+   * (rules key on permissions), `detail.group` and `detail.permissions` = the group and all of them.
+   */
+  async promptSubject(prompt: PermissionPrompt): Promise<{ arg?: string; detail: Record<string, unknown> }> {
+    this.#requested ??= requestedRuntimePermissions(this.ctx.device, this.pkg).catch((err: unknown) => {
+      log.debug({ err }, 'could not read the requested permissions; prompts are marked by group');
+      return [];
+    });
+    const members = new Set((GROUP_PERMISSIONS[prompt.group] ?? []).map((p) => `android.permission.${p}`));
+    const permissions = (await this.#requested).filter((p) => members.has(p));
+    const arg = permissions[0] ?? (prompt.group || undefined);
+    return { ...(arg !== undefined ? { arg } : {}), detail: { group: prompt.group || null, permissions } };
   }
 
   #watchConsent(screen: Screen): void {
@@ -202,7 +222,9 @@ export class Journey {
     }
     await this.tapNode(button, { target: 'permission', answer });
     const granted = answer === 'allow' || answer === 'allowOnce';
-    this.mark(granted ? 'PERM_GRANTED' : 'PERM_DENIED', prompt.group || undefined, {
+    const subject = await this.promptSubject(prompt);
+    this.mark(granted ? 'PERM_GRANTED' : 'PERM_DENIED', subject.arg, {
+      ...subject.detail,
       answer,
       by,
       message: prompt.message,

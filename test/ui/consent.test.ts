@@ -12,7 +12,8 @@ describe('consent journeys on a sim', () => {
     expect(seq.slice(0, 4)).toEqual(['LAUNCH', 'POLICY_SHOWN', 'TAP', 'POLICY_ACCEPTED']);
     // The app asks for contacts after consent; under `default` the prompt is marked and left up.
     const prompt = markers('accept').find((m) => m.name === 'PERM_PROMPT');
-    expect(prompt?.arg).toBe('android.permission-group.CONTACTS');
+    expect(prompt?.arg).toBe('android.permission.READ_CONTACTS');
+    expect(prompt?.detail?.group).toBe('android.permission-group.CONTACTS');
     const dialog = store.events('accept', { type: 'consent-dialog' })[0]?.data as {
       buttons: { text: string }[];
       checkboxes: { checked: boolean; text: string }[];

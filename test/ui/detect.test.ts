@@ -6,6 +6,7 @@ import { labelMatches } from '../../src/ui/labels.ts';
 import { findNodes, parsePage } from '../../src/ui/page.ts';
 import { buttonFor, detectPermissionPrompt } from '../../src/ui/permission-dialog.ts';
 import { buildExecutorRegistry, STEP_EXECUTORS } from '../../src/ui/steps/index.ts';
+import { parseRequested } from '../../src/ui/requested.ts';
 import { classify, isCloseCandidate } from '../../src/ui/windows.ts';
 
 type N = {
@@ -112,6 +113,19 @@ describe('permission dialog across versions', () => {
     expect(p?.group).toBe('android.permission-group.CALL_LOG');
     expect(buttonFor(p!, 'allow')?.text).toBe('仅在使用该应用期间允许');
     expect(buttonFor(p!, 'deny')?.text).toBe('拒绝');
+  });
+
+  it('reads the requested permissions block of dumpsys package', () => {
+    const text = [
+      'Packages:',
+      '  Package [com.x] (1a2b):',
+      '    requested permissions:',
+      '      android.permission.INTERNET',
+      '      android.permission.READ_CONTACTS, restricted=false',
+      '    install permissions:',
+      '      android.permission.INTERNET: granted=true',
+    ].join('\n');
+    expect(parseRequested(text)).toEqual(['android.permission.INTERNET', 'android.permission.READ_CONTACTS']);
   });
 
   it('an app screen with 允许 is not the system dialog', () => {

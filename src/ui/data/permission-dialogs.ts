@@ -75,3 +75,45 @@ export const GROUP_WORDS: readonly { group: string; words: readonly string[] }[]
   { group: 'android.permission-group.NEARBY_DEVICES', words: ['nearby devices', '附近的设备'] },
   { group: 'android.permission-group.NOTIFICATIONS', words: ['notifications', '通知'] },
 ];
+
+/**
+ * Runtime permissions by group (Manifest.permission_group; developer.android.com "permission groups"),
+ * so a prompt that names a group can be marked with the permissions the app actually requested.
+ */
+export const GROUP_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
+  'android.permission-group.LOCATION': [
+    'ACCESS_FINE_LOCATION',
+    'ACCESS_COARSE_LOCATION',
+    'ACCESS_BACKGROUND_LOCATION',
+  ],
+  'android.permission-group.CONTACTS': ['READ_CONTACTS', 'WRITE_CONTACTS', 'GET_ACCOUNTS'],
+  'android.permission-group.PHONE': [
+    'READ_PHONE_STATE',
+    'READ_PHONE_NUMBERS',
+    'CALL_PHONE',
+    'ANSWER_PHONE_CALLS',
+    'ADD_VOICEMAIL',
+    'USE_SIP',
+  ],
+  'android.permission-group.CALL_LOG': ['READ_CALL_LOG', 'WRITE_CALL_LOG', 'PROCESS_OUTGOING_CALLS'],
+  'android.permission-group.STORAGE': [
+    'READ_EXTERNAL_STORAGE',
+    'WRITE_EXTERNAL_STORAGE',
+    'READ_MEDIA_IMAGES',
+    'READ_MEDIA_VIDEO',
+    'READ_MEDIA_AUDIO',
+  ],
+  'android.permission-group.CAMERA': ['CAMERA'],
+  'android.permission-group.MICROPHONE': ['RECORD_AUDIO'],
+  'android.permission-group.SMS': ['SEND_SMS', 'RECEIVE_SMS', 'READ_SMS', 'RECEIVE_WAP_PUSH', 'RECEIVE_MMS'],
+  'android.permission-group.CALENDAR': ['READ_CALENDAR', 'WRITE_CALENDAR'],
+  'android.permission-group.SENSORS': ['BODY_SENSORS'],
+  'android.permission-group.ACTIVITY_RECOGNITION': ['ACTIVITY_RECOGNITION'],
+  'android.permission-group.NEARBY_DEVICES': [
+    'BLUETOOTH_SCAN',
+    'BLUETOOTH_CONNECT',
+    'BLUETOOTH_ADVERTISE',
+    'NEARBY_WIFI_DEVICES',
+  ],
+  'android.permission-group.NOTIFICATIONS': ['POST_NOTIFICATIONS'],
+};

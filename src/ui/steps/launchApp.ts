@@ -1,6 +1,7 @@
 import { startApp } from '../../device/ops/activity.ts';
 import { clearData } from '../../device/ops/packages.ts';
-import { grant, permissionStates, revoke } from '../../device/ops/permissions.ts';
+import { grant, revoke } from '../../device/ops/permissions.ts';
+import { requestedRuntimePermissions } from '../requested.ts';
 import { defineExecutor } from './define.ts';
 
 /** Emits LAUNCH. grantAll / denyAll pre-set every runtime permission the app requests and become the watcher's policy. */
@@ -10,9 +11,9 @@ export const launchApp = defineExecutor({
     const device = j.ctx.device;
     if (o.clearState) await clearData(device, j.pkg);
     if (o.permissions !== 'default') {
-      for (const p of await permissionStates(device, j.pkg)) {
-        if (o.permissions === 'grantAll') await grant(device, j.pkg, p.name);
-        else await revoke(device, j.pkg, p.name);
+      for (const p of await requestedRuntimePermissions(device, j.pkg)) {
+        if (o.permissions === 'grantAll') await grant(device, j.pkg, p);
+        else await revoke(device, j.pkg, p);
       }
     }
     j.policy = o.permissions;

@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/evidence/store.ts';
+import { runCommand } from '../../src/farm/run-command.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-demo-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * The reference apps through the whole product path — farm, sims, journeys, hooks, proxy, matcher,
+ * rules, report — asserting that each violating app is caught with its rules and the compliant one is not.
+ */
+describe('reference apps on the simulated farm', () => {
+  it('finds what each app breaks and nothing in the compliant one', { timeout: 300_000 }, async () => {
+    const apk = (name: string) => JSON.stringify(path.join(root, 'src/sim/apps/build', `${name}.apk`));
+    const suite = path.join(dir, 'suite.yaml');
+    fs.writeFileSync(
+      suite,
+      [
+        'name: reference-apps',
+        'targets:',
+        `  - { apk: ${apk('compliant')}, category: utilities }`,
+        `  - { apk: ${apk('collector')}, category: utilities }`,
+        `  - { apk: ${apk('permpest')}, category: utilities }`,
+        `  - { apk: ${apk('splash')}, category: short-video }`,
+        'scenarios:',
+        `  - { file: ${JSON.stringify(path.join(root, 'scenarios/first-launch-refuse.yaml'))}, params: { dialogSeconds: 5, observeSeconds: 4 } }`,
+        `  - { file: ${JSON.stringify(path.join(root, 'scenarios/deny-all-permissions.yaml'))}, params: { dialogSeconds: 5, observeSeconds: 3 } }`,
+        'devices: [{ tags: [demo] }]',
+        '',
+      ].join('\n'),
+    );
+    const result = await runCommand({
+      dataDir: path.join(dir, 'data'),
+      devicesFile: path.join(root, 'devices.yaml'),
+      suiteFile: suite,
+      appium: false,
+      onEvent: () => undefined,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(fs.statSync(result.reportFile as string).size).toBeGreaterThan(10_000);
+
+    const store = openStore({ dataDir: path.join(dir, 'data') });
+    try {
+      const found = new Map<string, string[]>();
+      for (const s of store.listSessions({ run: result.run })) {
+        const rules = store
+          .findings(s.id)
+          .filter((f) => f.status === 'violation')
+          .map((f) => f.rule);
+        found.set(`${s.target.replace('com.appwarden.ref.', '')} ${s.scenario}`, [...new Set(rules)].sort());
+        // Every violation cites the evidence that proves it.
+        for (const f of store.findings(s.id))
+          if (f.status === 'violation') expect(f.evidence.length).toBeGreaterThan(0);
+      }
+      expect(found.size).toBe(8);
+      expect(found.get('compliant first-launch-refuse')).toEqual([]);
+      expect(found.get('compliant deny-all-permissions')).toEqual([]);
+      for (const scenario of ['first-launch-refuse', 'deny-all-permissions']) {
+        expect(found.get(`collector ${scenario}`)).toEqual(
+          expect.arrayContaining([
+            'PI-CONSENT-001',
+            'SDK-001',
+            'SHARE-001',
+            'GDPR-CONSENT-001',
+            'PI-SCOPE-002',
+          ]),
+        );
+        expect(found.get(`permpest ${scenario}`)).toEqual(
+          expect.arrayContaining(['PI-CONSENT-002', 'PI-CONSENT-003', 'PERM-003']),
+        );
+        expect(found.get(`splash ${scenario}`)).toEqual(
+          expect.arrayContaining(['UX-POPUP-001', 'SHARE-001']),
+        );
+      }
+      expect(found.get('collector first-launch-refuse')).toEqual(
+        expect.arrayContaining(['PI-CONSENT-004', 'GDPR-CONSENT-002']),
+      );
+      expect(found.get('permpest deny-all-permissions')).toEqual(
+        expect.arrayContaining(['PERM-001', 'PERM-002']),
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});

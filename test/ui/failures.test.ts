@@ -118,6 +118,47 @@ describe('journey failures', () => {
     ]);
   }, 60_000);
 
+  it('the device-level steps run on a sim and mark what they do', async () => {
+    const file = path.join(dataDir, 'all-steps.yaml');
+    fs.writeFileSync(
+      file,
+      [
+        'kind: scenario',
+        'name: all-steps',
+        'steps:',
+        '  - launchApp: {permissions: grantAll}',
+        '  - consent: accept',
+        '  - waitFor: 设置',
+        '  - tapOn: {id: settings}',
+        '  - assertVisible: {text: 关于, timeout: 2}',
+        '  - back',
+        '  - scroll: down',
+        '  - swipe: {from: "100,1000", to: "900,1000", duration: 0.1}',
+        '  - inputText: hello world',
+        '  - screenshot: home',
+        '  - home',
+        '  - screenOff',
+        '  - screenOn',
+        '  - assertNotVisible: {text: 不同意, timeout: 1}',
+        '  - stopApp',
+        '',
+      ].join('\n'),
+    );
+    const outcome = await run('all-steps', createScenarioRunner(file));
+    expect(outcome).toMatchObject({ kind: 'done', status: 'passed' });
+    const steps = store
+      .events('all-steps', { type: 'step' })
+      .map((e) => e.data as { name: string; result: string });
+    expect(steps.every((x) => x.result === 'ok')).toBe(true);
+    expect(steps).toHaveLength(15);
+    const seq = names('all-steps');
+    for (const m of ['LAUNCH', 'POLICY_ACCEPTED', 'TAP', 'BG', 'SCREEN_OFF', 'FORCE_STOP'])
+      expect(seq).toContain(m);
+    expect(
+      store.uiSnapshots('all-steps').some((u) => (u.meta as { screenshot?: string }).screenshot === 'home'),
+    ).toBe(true);
+  }, 60_000);
+
   it('a broken scenario file fails at load with a positioned error', () => {
     const file = path.join(dataDir, 'broken.yaml');
     fs.writeFileSync(

@@ -74,18 +74,20 @@ export class Journey {
     return this.ctx.clock.now();
   }
 
+  /** `at`: when the user acted, if earlier than now (a tap is marked when it was issued, not when it returned). */
   mark(
     name: string,
     arg?: string,
     detail?: Record<string, unknown>,
     source: 'journey' | 'ui' = 'journey',
+    at?: number,
   ): number {
     const data: Record<string, unknown> = { name };
     if (arg !== undefined) data.arg = arg;
     if (detail !== undefined) data.detail = detail;
     return this.ctx.writer.appendEvent({
       session: this.ctx.session,
-      t: this.now(),
+      t: at ?? this.now(),
       source,
       type: 'marker',
       data,
@@ -220,32 +222,38 @@ export class Journey {
         `Failed to answer the permission dialog '${prompt.message}': it has no '${answer}' button (buttons: ${Object.keys(prompt.buttons).join(', ')}).`,
       );
     }
-    await this.tapNode(button, { target: 'permission', answer });
+    const at = await this.tapNode(button, { target: 'permission', answer });
     const granted = answer === 'allow' || answer === 'allowOnce';
     const subject = await this.promptSubject(prompt);
-    this.mark(granted ? 'PERM_GRANTED' : 'PERM_DENIED', subject.arg, {
-      ...subject.detail,
-      answer,
-      by,
-      message: prompt.message,
-    });
+    this.mark(
+      granted ? 'PERM_GRANTED' : 'PERM_DENIED',
+      subject.arg,
+      { ...subject.detail, answer, by, message: prompt.message },
+      'journey',
+      at,
+    );
     this.#promptKey = null;
   }
 
   /** Taps a node's centre and marks TAP with the node (ui-events.ts TAP detail). */
-  async tapNode(n: PageNode, extra: Record<string, unknown> = {}): Promise<void> {
+  async tapNode(n: PageNode, extra: Record<string, unknown> = {}): Promise<number> {
     const { x, y } = centre(n.bounds);
+    // The app reacts while the tap is in flight (through Appium and ADB that can take a second on a
+    // loaded host): the user acted when the tap was issued, so that is the marker's time. Stamping it on
+    // return made reads right after an accept look like reads before consent.
+    const at = this.now();
     await this.driver.tap(x, y);
     // UX-POPUP-001 / DECEIVE-JUMP-001 read what was tapped: a close or skip control.
     const label = `${n.text} ${n.desc} ${n.id}`;
     const target = isCloseCandidate(n) ? (/跳过|skip/i.test(label) ? 'skip' : 'close') : undefined;
-    this.mark('TAP', n.text || n.desc || n.id || undefined, {
-      ...nodeInfo(n),
-      x,
-      y,
-      ...(target ? { target } : {}),
-      ...extra,
-    });
+    this.mark(
+      'TAP',
+      n.text || n.desc || n.id || undefined,
+      { ...nodeInfo(n), x, y, ...(target ? { target } : {}), ...extra },
+      'journey',
+      at,
+    );
+    return at;
   }
 
   /** Sleeps `ms`, looking at the screen every WATCH_INTERVAL_MS; rejects when the run is stopped. */

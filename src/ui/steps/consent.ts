@@ -15,10 +15,14 @@ export const consent = defineExecutor({
       const labels = c.buttons.map((b) => b.text || b.desc).join(', ');
       throw new StepFailed(`the privacy dialog has no ${o.answer} button (buttons: ${labels || 'none'})`);
     }
-    await j.tapNode(button, { target: o.answer });
-    j.mark(o.answer === 'accept' ? 'POLICY_ACCEPTED' : 'POLICY_REFUSED', button.text || button.desc, {
-      words: c.policyWords,
-    });
+    const at = await j.tapNode(button, { target: o.answer });
+    j.mark(
+      o.answer === 'accept' ? 'POLICY_ACCEPTED' : 'POLICY_REFUSED',
+      button.text || button.desc,
+      { words: c.policyWords },
+      'journey',
+      at,
+    );
     await j.look();
   },
 });

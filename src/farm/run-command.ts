@@ -10,6 +10,7 @@ import type { SuiteFile } from '../config/suite.ts';
 import { openStore } from '../evidence/store.ts';
 import { UsageError } from '../errors.ts';
 import { childLog } from '../log.ts';
+import { diffRuns, type RunDiff } from '../report/diff.ts';
 import { writeReport } from '../report/index.ts';
 import { startAppiumServer, type AppiumServer } from '../ui/appium-server.ts';
 import { createScenarioRunner } from '../ui/runner.ts';
@@ -33,6 +34,8 @@ export interface RunCommandOptions {
   /** Where the HTML report goes (default: <data>/reports/<run>.html). */
   reportFile?: string;
   junitFile?: string;
+  /** A previous run to compare findings with (new, fixed, unchanged). */
+  compare?: string;
   /** Drive the UI through Appium (default) or over plain ADB. */
   appium?: boolean;
   onEvent: (e: RunEvent) => void;
@@ -49,6 +52,8 @@ export interface RunCommandResult {
   /** DESIGN.md exit codes: 0 clean, 1 findings at/above failOn, 2 infrastructure/usage; 130 interrupted. */
   exitCode: number;
   failOn: (typeof SEVERITY_ORDER)[number];
+  /** Findings new or fixed since `compare`, when asked. */
+  diff: RunDiff | null;
 }
 
 function adHocSuite(
@@ -113,6 +118,10 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunCommandRes
   process.on('SIGTERM', onTerm);
 
   const store = openStore({ dataDir: opts.dataDir });
+  if (opts.compare && !store.getRun(opts.compare)) {
+    await store.close();
+    throw new UsageError(`Failed to compare with ${opts.compare}: no such run in ${opts.dataDir}.`);
+  }
   let appium: AppiumServer | null = null;
   try {
     if (opts.appium !== false) {
@@ -155,8 +164,18 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunCommandRes
     const failing = analyses.some((a) =>
       a.findings.some((f) => f.status === 'violation' && SEVERITY_ORDER.indexOf(f.severity) <= threshold),
     );
+    const diff = opts.compare ? diffRuns(store, opts.compare, result.run) : null;
     const exitCode = stop.stopping ? 130 : result.status === 'error' ? 2 : failing ? 1 : 0;
-    return { run: result.run, status: result.status, analyses, reportFile, junitFile, exitCode, failOn };
+    return {
+      run: result.run,
+      status: result.status,
+      analyses,
+      reportFile,
+      junitFile,
+      exitCode,
+      failOn,
+      diff,
+    };
   } finally {
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);

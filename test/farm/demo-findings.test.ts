@@ -7,6 +7,7 @@ import { runCommand } from '../../src/farm/run-command.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-demo-'));
+let firstRun = '';
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /**
@@ -41,6 +42,7 @@ describe('reference apps on the simulated farm', () => {
       onEvent: () => undefined,
     });
     expect(result.exitCode).toBe(1);
+    firstRun = result.run;
     expect(fs.statSync(result.reportFile as string).size).toBeGreaterThan(10_000);
 
     const store = openStore({ dataDir: path.join(dir, 'data') });
@@ -87,4 +89,54 @@ describe('reference apps on the simulated farm', () => {
       await store.close();
     }
   });
+
+  it(
+    'compares a later run with it: what is still there, what went away, what is new',
+    { timeout: 120_000 },
+    async () => {
+      expect(firstRun).not.toBe('');
+      const suite = path.join(dir, 'later.yaml');
+      fs.writeFileSync(
+        suite,
+        [
+          'name: later',
+          'targets:',
+          `  - { apk: ${JSON.stringify(path.join(root, 'src/sim/apps/build/collector.apk'))}, category: utilities }`,
+          'scenarios:',
+          `  - { file: ${JSON.stringify(path.join(root, 'scenarios/first-launch-refuse.yaml'))}, params: { dialogSeconds: 5, observeSeconds: 4 } }`,
+          'devices: [{ tags: [demo] }]',
+          '',
+        ].join('\n'),
+      );
+      const later = await runCommand({
+        dataDir: path.join(dir, 'data'),
+        devicesFile: path.join(root, 'devices.yaml'),
+        suiteFile: suite,
+        compare: firstRun,
+        appium: false,
+        onEvent: () => undefined,
+      });
+      const diff = later.diff;
+      expect(diff?.a).toBe(firstRun);
+      expect(diff?.new).toEqual([]);
+      const key = (e: { target: string; scenario: string; rule: string }) =>
+        `${e.target} ${e.scenario} ${e.rule}`;
+      expect(diff?.unchanged.map(key)).toContain(
+        'com.appwarden.ref.collector first-launch-refuse PI-CONSENT-001',
+      );
+      // The apps the later run did not test are no longer found.
+      expect(diff?.fixed.map(key)).toContain('com.appwarden.ref.permpest deny-all-permissions PERM-001');
+
+      await expect(
+        runCommand({
+          dataDir: path.join(dir, 'data'),
+          devicesFile: path.join(root, 'devices.yaml'),
+          suiteFile: suite,
+          compare: 'run-20000101-000000-000000',
+          appium: false,
+          onEvent: () => undefined,
+        }),
+      ).rejects.toThrow(/Failed to compare with run-20000101-000000-000000: no such run/);
+    },
+  );
 });

@@ -27,12 +27,13 @@ export function registerDiff(program: Command, ctx: CliContext): void {
         await store.close();
       }
       if (opts.json) ctx.out(`${JSON.stringify({ formatVersion: 1, ...diff }, null, 2)}\n`);
-      else ctx.out(render(diff));
+      else ctx.out(renderRunDiff(diff));
       if (diff.new.length > 0) throw new CommandExit(1);
     });
 }
 
-function render(d: RunDiff): string {
+/** The diff as a table for people (also printed by `run --compare`). */
+export function renderRunDiff(d: RunDiff): string {
   const head = `${d.a} → ${d.b}: ${d.new.length} new, ${d.fixed.length} fixed, ${d.unchanged.length} unchanged\n`;
   const rows: [string, DiffEntry][] = [
     ...d.new.map((e): [string, DiffEntry] => ['new', e]),

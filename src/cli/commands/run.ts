@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { createProgress } from '../../farm/progress.ts';
 import { runCommand, type RunCommandOptions, type RunCommandResult } from '../../farm/run-command.ts';
 import { CommandExit, type CliContext } from '../context.ts';
+import { renderRunDiff } from './diff.ts';
 
 /** Where appwarden itself is installed: the demo's suite and farm ship with it. */
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -21,6 +22,7 @@ interface RunFlags {
   rules?: string;
   report?: string;
   junit?: string;
+  compare?: string;
   appium: boolean;
 }
 
@@ -56,6 +58,7 @@ async function execute(ctx: CliContext, flags: RunFlags): Promise<void> {
     ...(flags.rules ? { rulesFile: flags.rules } : {}),
     ...(flags.report ? { reportFile: flags.report } : {}),
     ...(flags.junit ? { junitFile: flags.junit } : {}),
+    ...(flags.compare ? { compare: flags.compare } : {}),
     appium: flags.appium,
     onEvent: (e) => progress.event(e),
     onSignal: (m) => ctx.err(`appwarden: ${m}`),
@@ -67,6 +70,7 @@ async function execute(ctx: CliContext, flags: RunFlags): Promise<void> {
     await progress.close();
   }
   ctx.out(summary(result));
+  if (result.diff) ctx.out(renderRunDiff(result.diff));
   if (result.exitCode !== 0) throw new CommandExit(result.exitCode);
 }
 
@@ -83,6 +87,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--rules <file>', 'rules settings file (overrides the suite’s)')
     .option('--report <file>', 'HTML report path (default: <data>/reports/<run>.html)')
     .option('--junit <file>', 'also write a JUnit report for CI')
+    .option('--compare <run>', 'print findings new or fixed since this earlier run')
     .option('--no-appium', 'drive the UI over plain ADB instead of the Appium server')
     .action((flags: RunFlags) => execute(ctx, flags));
 

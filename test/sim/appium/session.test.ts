@@ -162,7 +162,9 @@ describe('AppwardenSim driver through the real Appium server', () => {
     await allow.waitForExist({ timeout: 5000 });
     expect(await browser.getPageSource()).toContain('package="com.android.permissioncontroller"');
     // The bare id resolves against the package that owns the dialog, as on a device.
-    expect((await browser.$('id=permission_deny_button')).elementId).toBeTruthy();
+    expect(await browser.$('id=permission_deny_button').getAttribute('resource-id')).toBe(
+      'com.android.permissioncontroller:id/permission_deny_button',
+    );
     await allow.click();
     const done = await browser.$('id=done');
     await done.waitForExist({ timeout: 5000 });

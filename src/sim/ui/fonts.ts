@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { GlobalFonts } from '@napi-rs/canvas';
-import { failure } from '../../errors.ts';
+import { log } from '../../log.ts';
 
 /**
  * Fonts for screenshots. Chinese text needs a CJK face: Noto Sans CJK from Debian's fonts-noto-cjk
@@ -18,26 +18,29 @@ const ALIAS = 'Appwarden Sim CJK';
 
 let family: string | undefined;
 
-/** The CSS font-family list to draw with; throws with a remedy when no CJK font can be found. */
+/** The CSS font-family list to draw with; without a CJK font, Latin only (warned once, with the remedy). */
 export function fontFamily(): string {
-  if (family !== undefined) return family;
+  family ??= fontFamilyFor(CJK_FONT_FILES);
+  return family;
+}
+
+/** Registers the first usable CJK font of `files` and returns the family list to draw with. */
+export function fontFamilyFor(files: readonly string[]): string {
   let registered = false;
-  for (const file of CJK_FONT_FILES) {
+  for (const file of files) {
     if (!fs.existsSync(file)) continue;
-    // The serif face is only a last resort: registering it too would replace the sans regular face.
     if (registered && file.includes('Serif')) continue;
     if (GlobalFonts.registerFromPath(file, ALIAS) !== null) registered = true;
   }
   const known = new Set(GlobalFonts.families.map((f) => f.family));
-  if (!registered) {
-    throw failure(
-      'render',
-      'the sim screen',
-      `no CJK font found (looked for ${CJK_FONT_FILES.join(', ')})`,
-      'Install fonts-noto-cjk (apt-get install fonts-noto-cjk) so Chinese text can be drawn.',
-    );
-  }
   const latin = LATIN_FALLBACKS.filter((f) => known.has(f)).map((f) => `"${f}"`);
-  family = [`"${ALIAS}"`, ...latin, 'sans-serif'].join(', ');
-  return family;
+  if (!registered) {
+    // Screens still render (the demo must run where only Node is installed); Chinese glyphs show as boxes.
+    log.warn(
+      { looked: files },
+      'No CJK font found: sim screenshots draw Chinese text as boxes. Install fonts-noto-cjk (apt-get install fonts-noto-cjk).',
+    );
+    return [...latin, 'sans-serif'].join(', ');
+  }
+  return [`"${ALIAS}"`, ...latin, 'sans-serif'].join(', ');
 }

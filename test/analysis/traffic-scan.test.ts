@@ -2,23 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { runCli } from '../helpers/cli.ts';
 import { parseHar } from '../../src/traffic/har-input.ts';
 
 const fixture = (name: string): string => path.join(import.meta.dirname, '../fixtures/matcher', name);
 const IDENTITY = fixture('identity.json');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-traffic-scan-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'appwarden', ...args], {
-    out: (s) => (out += s),
-    err: (s) => (err += `${s}\n`),
-  });
-  return { code, out, err };
-}
 
 describe('HAR input', () => {
   it('reads a Chrome DevTools HAR: drops HTTP/2 pseudo-headers, keeps the body as sent', () => {

@@ -2,20 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { runCli as runWithData } from '../helpers/cli.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-devices-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'appwarden', '--data', path.join(dir, 'data'), ...args], {
-    out: (s) => (out += s),
-    err: (s) => (err += `${s}\n`),
-  });
-  return { code, out, err };
-}
+/** The CLI against this test's own data folder. */
+const runCli = (args: string[]) => runWithData(['--data', path.join(dir, 'data'), ...args]);
 
 const FARM = `farm: { quarantineAfter: 2 }
 devices:

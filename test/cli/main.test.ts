@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
-
-async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'appwarden', ...args], {
-    out: (s) => (out += s),
-    err: (s) => (err += `${s}\n`),
-  });
-  return { code, out, err };
-}
+import { runCli } from '../helpers/cli.ts';
 
 describe('cli', () => {
   it('lists every command with a description in --help', async () => {

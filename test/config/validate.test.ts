@@ -2,17 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
-
-async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'appwarden', ...args], {
-    out: (s) => (out += s),
-    err: (s) => (err += `${s}\n`),
-  });
-  return { code, out, err };
-}
+import { runCli } from '../helpers/cli.ts';
 
 const FIX = 'test/fixtures/config';
 

@@ -12,8 +12,14 @@ import { openStore, type EvidenceStore } from '../../src/evidence/store.ts';
 
 const run = promisify(execFile);
 
-/** A self-signed certificate for 127.0.0.1, made by openssl: the upstream servers' own test CA. */
-export async function makeUpstreamTls(dir: string): Promise<{ key: string; cert: string }> {
+/**
+ * A self-signed certificate made by openssl, the upstream servers' own test CA: for 127.0.0.1 by
+ * default, or for the subject and subjectAltName given (e.g. a tracker's wildcard domain).
+ */
+export async function makeUpstreamTls(
+  dir: string,
+  name: { cn: string; san: string } = { cn: '127.0.0.1', san: 'IP:127.0.0.1' },
+): Promise<{ key: string; cert: string }> {
   const key = path.join(dir, 'upstream.key');
   const cert = path.join(dir, 'upstream.pem');
   await run('openssl', [
@@ -29,9 +35,9 @@ export async function makeUpstreamTls(dir: string): Promise<{ key: string; cert:
     '-days',
     '2',
     '-subj',
-    '/CN=127.0.0.1',
+    `/CN=${name.cn}`,
     '-addext',
-    'subjectAltName=IP:127.0.0.1',
+    `subjectAltName=${name.san}`,
   ]);
   return { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') };
 }

@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
 import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeUpstreamTls } from '../../traffic/helpers.ts';
 import { parseModel } from '../../../src/sim/model/parse.ts';
 import { REFERENCE_APPS, referenceApks, referenceRoutes } from '../../../src/sim/apps/index.ts';
 import { SimDevice } from '../../../src/sim/device/device.ts';
@@ -19,7 +18,6 @@ import { PERMISSION_IDS } from '../../../src/sim/ui/permission-dialog.ts';
 import { SimUi } from '../../../src/sim/ui/ui.ts';
 import { readPng } from '../ui/png-read.ts';
 
-const run = promisify(execFile);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-refapps-'));
 let apks: Record<string, string>;
 let upstream: https.Server;
@@ -54,28 +52,13 @@ async function tapOn(d: SimDevice, match: string): Promise<void> {
 
 beforeAll(async () => {
   apks = referenceApks();
-  const key = path.join(tmp, 'k.pem');
-  const cert = path.join(tmp, 'c.pem');
   const hosts = [...new Set(REFERENCE_APPS.flatMap((a) => a.hosts))];
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '2',
-    '-subj',
-    '/CN=reference upstream',
-    '-addext',
-    `subjectAltName=${hosts.map((h) => `DNS:${h}`).join(',')}`,
-  ]);
-  upCert = fs.readFileSync(cert, 'utf8');
-  upstream = https.createServer({ key: fs.readFileSync(key), cert: upCert }, (req, res) => {
+  const tls = await makeUpstreamTls(tmp, {
+    cn: 'reference upstream',
+    san: hosts.map((h) => `DNS:${h}`).join(','),
+  });
+  upCert = tls.cert;
+  upstream = https.createServer({ key: tls.key, cert: upCert }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {

@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeUpstreamTls } from '../../traffic/helpers.ts';
 import type { EvidenceStore } from '../../../src/evidence/store.ts';
 import { openStore } from '../../../src/evidence/store.ts';
 import type { StoredFlow } from '../../../src/evidence/types.ts';
@@ -20,7 +19,6 @@ import { exportCa, initCa, type FarmCa } from '../../../src/traffic/ca.ts';
 import { startCapture, type CaptureProxy } from '../../../src/traffic/proxy.ts';
 import { ensureApks } from '../helpers.ts';
 
-const run = promisify(execFile);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-simnet-'));
 const DOMAIN = 'sim-tracker.cn';
 
@@ -36,27 +34,9 @@ const NO_PINS: TrustPolicy = { trustUserCerts: false, pins: [] };
 
 beforeAll(async () => {
   // The tracker's own certificate: a self-signed CA-style cert for *.sim-tracker.cn.
-  const key = path.join(tmp, 'up.key');
-  const cert = path.join(tmp, 'up.pem');
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '2',
-    '-subj',
-    `/CN=*.${DOMAIN}`,
-    '-addext',
-    `subjectAltName=DNS:*.${DOMAIN},IP:127.0.0.1`,
-  ]);
-  upCert = fs.readFileSync(cert, 'utf8');
-  upstream = https.createServer({ key: fs.readFileSync(key), cert: upCert }, (req, res) => {
+  const tls = await makeUpstreamTls(tmp, { cn: `*.${DOMAIN}`, san: `DNS:*.${DOMAIN},IP:127.0.0.1` });
+  upCert = tls.cert;
+  upstream = https.createServer({ key: tls.key, cert: upCert }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {

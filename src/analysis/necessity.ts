@@ -10,12 +10,11 @@
  * `phoneNumber` is listed where R8 names 注册用户移动电话号码, because carrier one-tap login reads it from
  * the SIM; rules treat it as necessary there (RULES.md FP trap: category necessity).
  */
+import { appCategory, appCategorySchema, type AppCategoryId } from '../config/categories.ts';
 
-export interface AppCategory {
-  /** R8 name, as suites write it. */
-  zh: string;
-  /** English slug suites may use instead. */
-  en: string;
+export interface CategoryNecessity {
+  /** The category id of src/config/categories.ts (which holds the names). */
+  id: AppCategoryId;
   /** R8 Art. 5 item number. */
   item: number;
   /** What R8 lists as necessary (summary of the article text). */
@@ -25,173 +24,167 @@ export interface AppCategory {
 
 const PHONE = ['phoneNumber'];
 
-export const R8_CATEGORIES: readonly AppCategory[] = [
+const NECESSITY: readonly CategoryNecessity[] = [
   {
     item: 1,
-    zh: '地图导航',
-    en: 'maps-navigation',
+    id: 'maps-navigation',
     necessary: '位置信息、出发地、到达地',
     deviceData: ['location', 'cellLocation'],
   },
   {
     item: 2,
-    zh: '网络约车',
-    en: 'ride-hailing',
+    id: 'ride-hailing',
     necessary: '注册用户移动电话号码；乘车人出发地、到达地、位置信息、行踪轨迹；支付信息',
     deviceData: ['phoneNumber', 'location', 'cellLocation'],
   },
   {
     item: 3,
-    zh: '即时通信',
-    en: 'instant-messaging',
+    id: 'instant-messaging',
     necessary: '注册用户移动电话号码；账号信息',
     deviceData: PHONE,
   },
-  { item: 4, zh: '网络社区', en: 'online-community', necessary: '注册用户移动电话号码', deviceData: PHONE },
+  { item: 4, id: 'online-community', necessary: '注册用户移动电话号码', deviceData: PHONE },
   {
     item: 5,
-    zh: '网络支付',
-    en: 'online-payment',
+    id: 'online-payment',
     necessary: '注册用户移动电话号码；姓名、证件、银行卡号码',
     deviceData: PHONE,
   },
   {
     item: 6,
-    zh: '网上购物',
-    en: 'online-shopping',
+    id: 'online-shopping',
     necessary: '注册用户移动电话号码；收货人姓名、地址、联系电话；支付信息',
     deviceData: PHONE,
   },
   {
     item: 7,
-    zh: '餐饮外卖',
-    en: 'food-delivery',
+    id: 'food-delivery',
     necessary: '注册用户移动电话号码；收货人姓名、地址、联系电话；支付信息',
     deviceData: PHONE,
   },
   {
     item: 8,
-    zh: '邮件快件寄递',
-    en: 'courier',
+    id: 'courier',
     necessary: '寄件人、收件人身份信息、地址、联系电话；寄递物品信息',
     deviceData: [],
   },
   {
     item: 9,
-    zh: '交通票务',
-    en: 'transport-tickets',
+    id: 'transport-tickets',
     necessary: '注册用户移动电话号码；旅客身份信息；支付信息',
     deviceData: PHONE,
   },
   {
     item: 10,
-    zh: '婚恋相亲',
-    en: 'dating',
+    id: 'dating',
     necessary: '注册用户移动电话号码；性别、年龄、婚姻状况',
     deviceData: PHONE,
   },
-  { item: 11, zh: '求职招聘', en: 'recruitment', necessary: '求职者提供的简历', deviceData: [] },
+  { item: 11, id: 'recruitment', necessary: '求职者提供的简历', deviceData: [] },
   {
     item: 12,
-    zh: '网络借贷',
-    en: 'online-lending',
+    id: 'online-lending',
     necessary: '注册用户移动电话号码；借款人身份信息、银行卡号码',
     deviceData: PHONE,
   },
   {
     item: 13,
-    zh: '房屋租售',
-    en: 'housing',
+    id: 'housing',
     necessary: '注册用户移动电话号码；房源基本信息',
     deviceData: PHONE,
   },
   {
     item: 14,
-    zh: '二手车交易',
-    en: 'used-cars',
+    id: 'used-cars',
     necessary: '注册用户移动电话号码；买卖双方身份信息、车辆信息',
     deviceData: PHONE,
   },
   {
     item: 15,
-    zh: '问诊挂号',
-    en: 'medical-appointments',
+    id: 'medical-appointments',
     necessary: '注册用户移动电话号码；患者身份信息、病情描述',
     deviceData: PHONE,
   },
-  { item: 16, zh: '旅游服务', en: 'travel', necessary: '出行人身份信息、联系电话', deviceData: [] },
-  { item: 17, zh: '酒店服务', en: 'hotels', necessary: '入住人身份信息、联系方式；入住信息', deviceData: [] },
-  { item: 18, zh: '网络游戏', en: 'online-games', necessary: '注册用户移动电话号码', deviceData: PHONE },
-  { item: 19, zh: '学习教育', en: 'education', necessary: '注册用户移动电话号码', deviceData: PHONE },
-  { item: 20, zh: '本地生活', en: 'local-services', necessary: '注册用户移动电话号码', deviceData: PHONE },
-  { item: 21, zh: '女性健康', en: 'womens-health', necessary: '无须个人信息', deviceData: [] },
+  { item: 16, id: 'travel', necessary: '出行人身份信息、联系电话', deviceData: [] },
+  { item: 17, id: 'hotels', necessary: '入住人身份信息、联系方式；入住信息', deviceData: [] },
+  { item: 18, id: 'online-games', necessary: '注册用户移动电话号码', deviceData: PHONE },
+  { item: 19, id: 'education', necessary: '注册用户移动电话号码', deviceData: PHONE },
+  { item: 20, id: 'local-services', necessary: '注册用户移动电话号码', deviceData: PHONE },
+  { item: 21, id: 'womens-health', necessary: '无须个人信息', deviceData: [] },
   {
     item: 22,
-    zh: '用车服务',
-    en: 'vehicle-services',
+    id: 'vehicle-services',
     necessary: '注册用户移动电话号码；共享单车、分时租赁时的位置信息；支付信息',
     deviceData: ['phoneNumber', 'location', 'cellLocation'],
   },
   {
     item: 23,
-    zh: '投资理财',
-    en: 'investment',
+    id: 'investment',
     necessary: '注册用户移动电话号码；身份信息、资金账户、银行卡号码',
     deviceData: PHONE,
   },
   {
     item: 24,
-    zh: '手机银行',
-    en: 'mobile-banking',
+    id: 'mobile-banking',
     necessary: '注册用户移动电话号码；身份信息、银行卡号码',
     deviceData: PHONE,
   },
   {
     item: 25,
-    zh: '邮箱云盘',
-    en: 'mail-cloud-storage',
+    id: 'mail-cloud-storage',
     necessary: '注册用户移动电话号码；账号信息',
     deviceData: PHONE,
   },
   {
     item: 26,
-    zh: '远程会议',
-    en: 'remote-meetings',
+    id: 'remote-meetings',
     necessary: '注册用户移动电话号码；账号信息',
     deviceData: PHONE,
   },
-  { item: 27, zh: '网络直播', en: 'live-streaming', necessary: '无须个人信息', deviceData: [] },
-  { item: 28, zh: '在线影音', en: 'audio-video', necessary: '无须个人信息', deviceData: [] },
-  { item: 29, zh: '短视频', en: 'short-video', necessary: '无须个人信息', deviceData: [] },
-  { item: 30, zh: '新闻资讯', en: 'news', necessary: '无须个人信息', deviceData: [] },
-  { item: 31, zh: '运动健身', en: 'sports-fitness', necessary: '无须个人信息', deviceData: [] },
-  { item: 32, zh: '浏览器', en: 'browser', necessary: '无须个人信息', deviceData: [] },
-  { item: 33, zh: '输入法', en: 'input-method', necessary: '无须个人信息', deviceData: [] },
-  { item: 34, zh: '安全管理', en: 'security', necessary: '无须个人信息', deviceData: [] },
-  { item: 35, zh: '电子图书', en: 'ebooks', necessary: '无须个人信息', deviceData: [] },
-  { item: 36, zh: '拍摄美化', en: 'photo-beautify', necessary: '无须个人信息', deviceData: [] },
-  { item: 37, zh: '应用商店', en: 'app-store', necessary: '无须个人信息', deviceData: [] },
-  { item: 38, zh: '实用工具', en: 'utilities', necessary: '无须个人信息', deviceData: [] },
+  { item: 27, id: 'live-streaming', necessary: '无须个人信息', deviceData: [] },
+  { item: 28, id: 'audio-video', necessary: '无须个人信息', deviceData: [] },
+  { item: 29, id: 'short-video', necessary: '无须个人信息', deviceData: [] },
+  { item: 30, id: 'news', necessary: '无须个人信息', deviceData: [] },
+  { item: 31, id: 'sports-fitness', necessary: '无须个人信息', deviceData: [] },
+  { item: 32, id: 'browser', necessary: '无须个人信息', deviceData: [] },
+  { item: 33, id: 'input-method', necessary: '无须个人信息', deviceData: [] },
+  { item: 34, id: 'security', necessary: '无须个人信息', deviceData: [] },
+  { item: 35, id: 'ebooks', necessary: '无须个人信息', deviceData: [] },
+  { item: 36, id: 'photo-beautify', necessary: '无须个人信息', deviceData: [] },
+  { item: 37, id: 'app-store', necessary: '无须个人信息', deviceData: [] },
+  { item: 38, id: 'utilities', necessary: '无须个人信息', deviceData: [] },
   {
     item: 39,
-    zh: '演出票务',
-    en: 'event-tickets',
+    id: 'event-tickets',
     necessary: '注册用户移动电话号码；观演人身份信息；支付信息',
     deviceData: PHONE,
   },
 ];
 
+export interface AppCategoryNecessity extends CategoryNecessity {
+  /** R8 name without 类, as the regulation's article lists it. */
+  zh: string;
+  /** English slug (= id). */
+  en: string;
+}
+
+/** R8's table joined with the category names of src/config/categories.ts, in R8 item order. */
+export const R8_CATEGORIES: readonly AppCategoryNecessity[] = NECESSITY.map((n) => ({
+  ...n,
+  zh: appCategory(n.id).zh.replace(/类$/, ''),
+  en: n.id,
+}));
+
 /** The 13 types that need no personal information for their basic function (R8 Art. 5 items 21, 27–38). */
-export const NO_PI_CATEGORIES: readonly string[] = R8_CATEGORIES.filter(
-  (c) => c.necessary === '无须个人信息',
-).map((c) => c.zh);
+export const NO_PI_CATEGORIES: readonly string[] = R8_CATEGORIES.filter((c) => appCategory(c.id).noPi).map(
+  (c) => c.zh,
+);
 
 /** The R8 category a suite names (Chinese name or English slug, case-insensitive), if any. */
-export function findCategory(name: string | null | undefined): AppCategory | undefined {
+export function findCategory(name: string | null | undefined): AppCategoryNecessity | undefined {
   if (!name) return undefined;
-  // Suites write the id (news), the R8 name (新闻资讯) or the name with 类 (新闻资讯类).
-  const n = name.trim().toLowerCase().replace(/类$/, '');
-  return R8_CATEGORIES.find((c) => c.zh === n || c.en === n);
+  const parsed = appCategorySchema.safeParse(name.trim().toLowerCase());
+  return parsed.success ? R8_CATEGORIES.find((c) => c.id === parsed.data) : undefined;
 }
 
 /** Data types necessary for the category's basic function; empty for unknown categories and the 13 no-PI types. */
@@ -201,5 +194,5 @@ export function necessaryData(category: string | null | undefined): ReadonlySet<
 
 export function isNoPiCategory(category: string | null | undefined): boolean {
   const c = findCategory(category);
-  return c !== undefined && NO_PI_CATEGORIES.includes(c.zh);
+  return c !== undefined && appCategory(c.id).noPi;
 }

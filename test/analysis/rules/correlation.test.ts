@@ -7,6 +7,7 @@ import {
   necessaryData,
   R8_CATEGORIES,
 } from '../../../src/analysis/necessity.ts';
+import { APP_CATEGORIES } from '../../../src/config/categories.ts';
 import { Derived } from '../../../src/analysis/rules/common.ts';
 import { API, fixture, sdkStack } from '../../fixtures/sessions/factory.ts';
 
@@ -74,5 +75,13 @@ describe('R8 necessity', () => {
     expect([...necessaryData('ride-hailing')].sort()).toEqual(['cellLocation', 'location', 'phoneNumber']);
     expect(necessaryData('news').size).toBe(0);
     expect(necessaryData(null).size).toBe(0);
+  });
+
+  it('agrees with the suite category table: every category once, no-PI exactly where R8 says 无须个人信息', () => {
+    expect(new Set(R8_CATEGORIES.map((c) => c.id)).size).toBe(APP_CATEGORIES.length);
+    for (const c of R8_CATEGORIES) {
+      expect(isNoPiCategory(c.id), c.id).toBe(c.necessary === '无须个人信息');
+      expect(c.deviceData.length === 0 || !isNoPiCategory(c.id), c.id).toBe(true);
+    }
   });
 });

@@ -147,6 +147,7 @@ export class Journey {
       {
         page,
         pkg: screen.pkg,
+        appPkg: this.pkg,
         activity: focus.activity,
         screen: await this.screenSize(),
         density: await (this.#density ??= this.driver.density().catch((err: unknown) => {

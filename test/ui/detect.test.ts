@@ -169,6 +169,7 @@ describe('page and windows', () => {
     const o = (xml: string, activity = 'com.x.Main') => ({
       page: parsePage(xml),
       pkg: 'com.x',
+      appPkg: 'com.x',
       activity,
       screen,
     });

@@ -109,7 +109,10 @@ export const farmOptionsSchema = z
       .int()
       .min(0)
       .default(0)
-      .describe('reboot a device after this many jobs; 0 = never'),
+      .describe('reboot a device between jobs after this many jobs on it (retries count); 0 = never'),
+    rebootTimeout: seconds('time a rebooting device has to come back with boot completed', 3600)
+      .min(1)
+      .default(300),
     jobTimeout: seconds('time limit of one job', 7 * 86_400)
       .min(10)
       .default(1800),

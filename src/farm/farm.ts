@@ -1,6 +1,7 @@
 import type { DeviceConfig, DevicesFile } from '../config/devices.ts';
 import type { AdbAddress } from '../device/adb/connect.ts';
 import { Device } from '../device/device.ts';
+import { rebootAndWait, type RebootResult } from '../device/ops/reboot.ts';
 import { startSim, type Sim } from '../sim/index.ts';
 import type { ResourceScope } from './resources.ts';
 import type { DeviceTraits } from './selectors.ts';
@@ -77,6 +78,13 @@ export class Farm {
     const d = this.devices.find((x) => x.name === name);
     if (!d) throw new Error(`Failed to find device '${name}' in the farm.`);
     return d;
+  }
+
+  /** `adb reboot` and wait until it is back with boot completed; DeviceLost if it does not come back in time. */
+  async reboot(name: string, timeoutMs: number): Promise<RebootResult> {
+    const d = this.get(name);
+    if (!d.address) throw new Error(`Failed to reboot ${name}: ${d.unavailable ?? 'not reachable'}.`);
+    return rebootAndWait(d.config.kind, d.address, { timeoutMs });
   }
 
   async connect(name: string, timeoutMs = 10_000): Promise<Device> {

@@ -11,6 +11,8 @@ interface Slot {
   consecutiveInfraFailures: number;
   quarantined: string | null;
   jobsDone: number;
+  /** Jobs (attempts, retries included) since the device last booted. */
+  sinceReboot: number;
 }
 
 /**
@@ -35,6 +37,7 @@ export class DevicePool {
         consecutiveInfraFailures: 0,
         quarantined: null,
         jobsDone: 0,
+        sinceReboot: 0,
       });
     }
   }
@@ -58,10 +61,19 @@ export class DevicePool {
     return best.traits;
   }
 
-  release(id: string, outcome: 'ok' | 'infra-failure', reason?: string): void {
+  /**
+   * Gives a leased device back. `unused`: the lease ended before a job ran on it (a stop came during its
+   * reboot), so nothing is counted.
+   */
+  release(id: string, outcome: 'ok' | 'infra-failure' | 'unused', reason?: string): void {
     const s = this.#slot(id);
     s.busy = false;
+    if (outcome === 'unused') {
+      this.#changed();
+      return;
+    }
     s.jobsDone++;
+    s.sinceReboot++;
     if (outcome === 'infra-failure') {
       s.consecutiveInfraFailures++;
       if (s.consecutiveInfraFailures >= this.opts.quarantineAfter) {
@@ -70,7 +82,24 @@ export class DevicePool {
     } else {
       s.consecutiveInfraFailures = 0;
     }
-    for (const l of this.#listeners) l();
+    this.#changed();
+  }
+
+  /** `rebootEvery` jobs have run on the device since it last booted (0 = never reboot). */
+  rebootDue(id: string, every: number): boolean {
+    return every > 0 && this.#slot(id).sinceReboot >= every;
+  }
+
+  rebooted(id: string): void {
+    this.#slot(id).sinceReboot = 0;
+  }
+
+  /** Takes a device out for the rest of the run at once (it did not come back from a reboot). */
+  quarantine(id: string, reason: string): void {
+    const s = this.#slot(id);
+    s.busy = false;
+    s.quarantined = reason;
+    this.#changed();
   }
 
   quarantined(): { id: string; reason: string }[] {
@@ -88,6 +117,10 @@ export class DevicePool {
     return () => {
       this.#listeners = this.#listeners.filter((l) => l !== listener);
     };
+  }
+
+  #changed(): void {
+    for (const l of this.#listeners) l();
   }
 
   #slot(id: string): Slot {

@@ -212,6 +212,10 @@ export async function executeRun(opts: RunOptions): Promise<RunResult> {
         jobTimeoutMs: opts.devices.farm.jobTimeout * 1000,
         stop: opts.stop,
         ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+        reboot: {
+          every: opts.devices.farm.rebootEvery,
+          run: async (d) => void (await farm.reboot(d.id, opts.devices.farm.rebootTimeout * 1000)),
+        },
       },
     );
   } finally {

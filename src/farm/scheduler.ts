@@ -52,7 +52,9 @@ export type SchedulerEvent =
   | { type: 'job-end'; job: string; device: string; outcome: JobOutcome; ms: number }
   | { type: 'job-retry'; job: string; after: string; reason: string }
   | { type: 'job-unschedulable'; job: string; reason: string }
-  | { type: 'device-quarantined'; device: string; reason: string };
+  | { type: 'device-quarantined'; device: string; reason: string }
+  /** A device rebooted between jobs (`rebootEvery`); `error` when it did not come back. */
+  | { type: 'device-reboot'; device: string; ms: number; error?: string };
 
 export interface ScheduleOptions {
   /** Extra attempts after an infrastructure failure. */
@@ -60,6 +62,12 @@ export interface ScheduleOptions {
   jobTimeoutMs: number;
   stop?: StopSignal;
   onEvent?: (e: SchedulerEvent) => void;
+  /**
+   * Reboot a device before its next job once `every` jobs (attempts, retries included) ran on it since it
+   * last booted. A device that does not come back (`run` throws) is quarantined and the job waits for
+   * another device.
+   */
+  reboot?: { every: number; run: (device: DeviceTraits) => Promise<void> };
 }
 
 /**
@@ -126,7 +134,60 @@ export async function runSchedule<P>(
   stop.onChange(nudge);
   const knownQuarantined = new Set<string>();
 
+  const reportQuarantines = () => {
+    for (const q of pool.quarantined()) {
+      if (!knownQuarantined.has(q.id)) {
+        knownQuarantined.add(q.id);
+        emit({ type: 'device-quarantined', device: q.id, reason: q.reason });
+      }
+    }
+  };
+
+  /** Reboots a device whose turn has come; false when it did not come back (it is quarantined then). */
+  const rebootBetweenJobs = async (device: DeviceTraits): Promise<boolean> => {
+    const reboot = opts.reboot;
+    if (!reboot) return true;
+    const t0 = Date.now();
+    try {
+      await reboot.run(device);
+      pool.rebooted(device.id);
+      emit({ type: 'device-reboot', device: device.id, ms: Date.now() - t0 });
+      return true;
+    } catch (err) {
+      const error = describeError(err);
+      log.warn({ device: device.id, err: error }, 'device did not come back from a reboot');
+      emit({ type: 'device-reboot', device: device.id, ms: Date.now() - t0, error });
+      pool.quarantine(device.id, `did not come back from a reboot: ${error}`);
+      reportQuarantines();
+      return false;
+    }
+  };
+
   const start = (job: Job<P>, device: DeviceTraits) => {
+    const rebootFirst = opts.reboot !== undefined && pool.rebootDue(device.id, opts.reboot.every);
+    const tracked = (async () => {
+      if (rebootFirst) {
+        if (!(await rebootBetweenJobs(device))) {
+          // Not an attempt of the job: it goes back to the queue for another device.
+          queue.push(job);
+          queue.sort(byEstimate);
+          return;
+        }
+        if (stop.stopping) {
+          // Stopped while the device rebooted: the job does not start (and stays for --resume).
+          pool.release(device.id, 'unused');
+          return;
+        }
+      }
+      await runAttempt(job, device);
+    })().finally(() => {
+      running.delete(tracked);
+      nudge();
+    });
+    running.add(tracked);
+  };
+
+  const runAttempt = async (job: Job<P>, device: DeviceTraits): Promise<void> => {
     const record = records.get(job.id) as JobRecord<P>;
     const attempt = record.attempts.length + 1;
     const controller = new AbortController();
@@ -169,18 +230,9 @@ export async function runSchedule<P>(
           queue.sort(byEstimate);
         }
       }
-      for (const q of pool.quarantined()) {
-        if (!knownQuarantined.has(q.id)) {
-          knownQuarantined.add(q.id);
-          emit({ type: 'device-quarantined', device: q.id, reason: q.reason });
-        }
-      }
+      reportQuarantines();
     })();
-    const tracked = task.finally(() => {
-      running.delete(tracked);
-      nudge();
-    });
-    running.add(tracked);
+    await task;
   };
 
   try {

@@ -4,6 +4,7 @@ import { failure } from '../errors.ts';
 import { AdbDaemon } from './adb/daemon.ts';
 import { SimDevice, type SimProfileOverrides } from './device/device.ts';
 import { installModelRuntime } from './model/install.ts';
+import { SimPower } from './power.ts';
 
 /**
  * The simulated handset (DESIGN.md "The simulated handset"): a SimDevice behind an ADB daemon on
@@ -27,6 +28,8 @@ export interface Sim {
   seed: string;
   device: SimDevice;
   daemon: AdbDaemon;
+  /** `adb reboot` and the shell's `reboot` go through here; tests tune its timing or make it stay down. */
+  power: SimPower;
   stop(): Promise<void>;
 }
 
@@ -51,6 +54,11 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
     );
   }
   log.debug({ port }, 'sim started');
+  const power = new SimPower(device, { down: () => daemon.suspend(), up: () => daemon.resume(port, host) });
+  if (device.identity.profile.sdk >= 34) {
+    // Android 14+ reads system CAs from the Conscrypt APEX (src/device/ops/ca.ts).
+    device.fs.mkdirp('/apex/com.android.conscrypt/cacerts');
+  }
   let stopped = false;
   return {
     serial: `${host}:${port}`,
@@ -58,9 +66,11 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
     seed,
     device,
     daemon,
+    power,
     async stop() {
       if (stopped) return;
       stopped = true;
+      power.dispose();
       await daemon.close();
     },
   };

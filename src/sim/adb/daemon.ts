@@ -51,6 +51,17 @@ export class AdbDaemon {
     });
   }
 
+  /** A reboot: every connection drops and the port stops answering (the device disappears). */
+  async suspend(): Promise<void> {
+    await this.close();
+  }
+
+  /** Back from a reboot: listens again on the port it had. */
+  async resume(port: number, host: string): Promise<void> {
+    if (this.server) return;
+    await this.listen(port, host);
+  }
+
   get connectionCount(): number {
     return this.connections.size;
   }

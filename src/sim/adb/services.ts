@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { Logger } from 'pino';
 import type { SimDevice } from '../device/device.ts';
+import { powerOf } from '../power.ts';
 import { runShellLine } from '../shell/interpreter.ts';
 import type { AdbConnection, ServiceHandler, ServiceResolver } from './connection.ts';
 import { encodeShellPacket, SHELL_ID, ShellPacketDecoder } from './shell-protocol.ts';
@@ -163,6 +164,12 @@ export function makeResolver(env: ServiceEnv, conn: () => AdbConnection): Servic
             : 'adbd not running as root\n',
         );
       };
+    }
+    if (service.startsWith('reboot:')) {
+      // `adb reboot [MODE]`: adbd answers nothing and the connection drops as the device goes down.
+      const power = powerOf(env.device);
+      if (!power) return undefined;
+      return async () => void power.reboot(service.slice('reboot:'.length));
     }
     if (service.startsWith('reverse:')) {
       return (stream) => handleReverse(env.reverse, conn(), stream, service.slice('reverse:'.length));

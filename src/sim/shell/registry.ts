@@ -13,6 +13,7 @@ import { PM } from './commands/pm.ts';
 import { PS } from './commands/ps.ts';
 import { SCREEN } from './commands/screen.ts';
 import { SERVICE } from './commands/service.ts';
+import { SYSTEM } from './commands/system.ts';
 import { SENSOR } from './commands/sensor.ts';
 import { SETTINGS } from './commands/settings.ts';
 import { UIAUTOMATOR } from './commands/uiautomator.ts';
@@ -38,6 +39,7 @@ const FAMILIES: ShellCommand[][] = [
   ROOT,
   UIAUTOMATOR,
   SENSOR,
+  SYSTEM,
 ];
 
 export function buildCommandTable(families: ShellCommand[][]): Map<string, ShellCommand> {

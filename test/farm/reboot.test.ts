@@ -12,7 +12,7 @@ import { rebootAndWait } from '../../src/device/ops/reboot.ts';
 import { openStore, type EvidenceStore } from '../../src/evidence/store.ts';
 import { DeviceLost } from '../../src/errors.ts';
 import type { Farm } from '../../src/farm/farm.ts';
-import { executeRun } from '../../src/farm/run.ts';
+import { executeRun, type RunEvent } from '../../src/farm/run.ts';
 import { StopSignal, type SchedulerEvent } from '../../src/farm/scheduler.ts';
 import type { ScenarioRunner } from '../../src/farm/session.ts';
 import { startSim, type Sim } from '../../src/sim/index.ts';
@@ -145,7 +145,7 @@ describe('rebootEvery in a run', () => {
 
   it('quarantines a sim that does not come back and runs its next job elsewhere', async () => {
     let farm: Farm | undefined;
-    const events: SchedulerEvent[] = [];
+    const events: RunEvent[] = [];
     const result = await executeRun({
       store,
       dataDir: path.join(dir, 'data'),

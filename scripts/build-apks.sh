@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds real signed APKs from app folders (AndroidManifest.xml, res/, smali/, optional assets/ and an
+# Builds real signed APKs from app folders (AndroidManifest.xml, res/, smali/ (absent for a config split), optional assets/ and an
 # optional make-assets.cjs that writes generated assets into the folder it is given) with Debian's
 # aapt + smali + zipalign + apksigner + keytool. Shared by build-test-apks.sh and build-reference-apps.sh.
 # Idempotent: an APK is rebuilt only when a file of its app folder is newer than it.
@@ -50,8 +50,11 @@ for app in "${apps[@]}"; do
     assets=(-A "$dir/assets")
   fi
   aapt package -f -M "$dir/AndroidManifest.xml" -S "$dir/res" "${assets[@]}" -I "$fw" -F "$work/unsigned.apk"
-  smali assemble --api 21 -o "$work/classes.dex" "$dir/smali"
-  (cd "$work" && aapt add unsigned.apk classes.dex >/dev/null)
+  # A config split carries resources only (android:hasCode="false", no smali folder).
+  if [ -d "$dir/smali" ]; then
+    smali assemble --api 21 -o "$work/classes.dex" "$dir/smali"
+    (cd "$work" && aapt add unsigned.apk classes.dex >/dev/null)
+  fi
   zipalign -f -p 4 "$work/unsigned.apk" "$work/aligned.apk"
   apksigner sign --ks "$ks" --ks-pass pass:android --ks-key-alias androiddebugkey --out "$work/signed.apk" "$work/aligned.apk"
   mv "$work/signed.apk" "$apk"

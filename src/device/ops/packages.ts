@@ -1,8 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { AppwardenError } from '../../errors.ts';
+import { log } from '../../log.ts';
 import type { Device } from '../device.ts';
+import { isXapk, readXapk } from '../xapk.ts';
 
 export interface InstallOptions {
   reinstall?: boolean;
@@ -45,7 +48,26 @@ function flags(o: InstallOptions): string[] {
 }
 
 /**
- * Installs one APK or a set of split APKs (base first). Files are pushed to /data/local/tmp and installed
+ * Installs an XAPK: its APKs as one install (base and config splits), then its OBB expansion files
+ * under /sdcard/Android/obb/<package>/, where the app's expansion downloader looks for them.
+ */
+async function installXapk(device: Device, file: string, opts: InstallOptions): Promise<void> {
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'appwarden-xapk-'));
+  try {
+    const x = await readXapk(file, work);
+    await installApks(device, x.apks, opts);
+    const timeoutMs = opts.timeoutMs ?? 120_000;
+    for (const obb of x.obbs) {
+      await device.shell(['mkdir', '-p', path.posix.dirname(obb.remote)], { timeoutMs });
+      await device.push(await fs.readFile(obb.local), obb.remote, { timeoutMs });
+    }
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Installs one APK, an XAPK bundle, or a set of split APKs (base first). Files are pushed to /data/local/tmp and installed
  * with `pm install` (one APK) or an install session (`pm install-create/-write/-commit`) for splits, the
  * way `adb install-multiple` does it; temporary files are removed whatever happens.
  */
@@ -55,6 +77,7 @@ export async function installApks(
   opts: InstallOptions = {},
 ): Promise<void> {
   if (apks.length === 0) throw new AppwardenError('Failed to install: no APK given.');
+  if (apks.length === 1 && isXapk(apks[0] as string)) return installXapk(device, apks[0] as string, opts);
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const label = apks.length === 1 ? (apks[0] as string) : `${apks[0]} (+${apks.length - 1} splits)`;
   const tag = randomBytes(4).toString('hex');
@@ -114,7 +137,7 @@ export async function installApks(
     if (remote.length > 0 && !device.lost) {
       await device.shell(['rm', '-f', ...remote], { timeoutMs: 15_000 }).catch((err: unknown) => {
         // Leftover temp files are harmless; the install result matters more than this cleanup.
-        void err;
+        log.debug({ device: device.serial, files: remote, err }, 'could not remove pushed APKs');
       });
     }
   }

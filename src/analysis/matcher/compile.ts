@@ -41,7 +41,10 @@ export const BLOB_TRIGGERS: readonly { text: string; holds: string }[] = [
 ];
 
 export type Pattern =
-  ({ kind: 'value' } & Variant) | { kind: 'blob'; text: string } | { kind: 'coord'; text: string };
+  | ({ kind: 'value' } & Variant)
+  | { kind: 'blob'; text: string }
+  | { kind: 'coord'; text: string }
+  | { kind: 'scaled'; text: string };
 
 /** An identity prepared for matching: build once per session, use for every flow. */
 export interface CompiledIdentity {
@@ -53,6 +56,30 @@ export interface CompiledIdentity {
   readonly variantCount: number;
   /** Length in bytes of the longest pattern (at least 64, so a base64 run start is seen whole). */
   readonly longestPattern: number;
+  /**
+   * Identity values that are whole numbers (IMEI, IMSI, phone numbers …) by their decimal text, with the
+   * fields they belong to: what a protobuf varint or fixed64 is compared with.
+   */
+  readonly numbers: ReadonlyMap<string, readonly string[]>;
+}
+
+const UINT64_MAX = 2n ** 64n - 1n;
+
+function numericValues(variants: Iterable<Variant>, minLength: number): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const v of variants) {
+    // Leading zeros do not survive being sent as a number; "0138…" is the same number as "138…".
+    if (!v.digitBoundary || v.text.length > 20) continue;
+    const text = v.text.replace(/^0+/, '');
+    if (text.length < minLength || BigInt(text) > UINT64_MAX) continue;
+    for (const o of v.owners) {
+      if (o.encoding !== 'plain') continue;
+      const types = out.get(text) ?? [];
+      if (!types.includes(o.type)) types.push(o.type);
+      out.set(text, types);
+    }
+  }
+  return out;
 }
 
 export function compileIdentity(identity: Identity, options: MatcherOptions = {}): CompiledIdentity {
@@ -64,10 +91,12 @@ export function compileIdentity(identity: Identity, options: MatcherOptions = {}
   for (const t of BLOB_TRIGGERS) if (!variants.has(t.text)) patterns.push({ kind: 'blob', text: t.text });
   const location = locationTarget(identity.location, opts.locationRadiusM, opts.minLocationDecimals);
   for (const t of location?.triggers ?? []) patterns.push({ kind: 'coord', text: t });
+  for (const t of location?.scaledTriggers ?? []) patterns.push({ kind: 'scaled', text: t });
   const bytes = patterns.map((p) => Buffer.from(p.text, 'utf8'));
   const automaton = new ByteAutomaton(bytes);
   const longestPattern = Math.max(64, ...bytes.map((b) => b.length));
-  return { options: opts, automaton, patterns, location, variantCount, longestPattern };
+  const numbers = numericValues(variants.values(), opts.minLength);
+  return { options: opts, automaton, patterns, location, variantCount, longestPattern, numbers };
 }
 
 /** The value variants of a compiled identity (for diagnostics and the benchmark). */

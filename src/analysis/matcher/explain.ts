@@ -14,7 +14,20 @@ const STEP_WORDS: Record<string, string> = {
   hex: 'hex',
   base64: 'base64',
   base64url: 'URL-safe base64',
+  protobuf: 'protobuf',
+  grpc: 'a gRPC message',
+  varint: 'a varint',
+  sint: 'a zigzag varint',
+  fixed64: 'a 64-bit fixed-width integer',
+  fixed32: 'a 32-bit fixed-width integer',
+  double: 'a double',
+  float: 'a float',
+  'int-e6': 'whole numbers scaled by 10^6',
+  'int-e7': 'whole numbers scaled by 10^7',
 };
+
+/** Paths of protobuf fields: field numbers, with an index for repeated fields (`1[2].3`). */
+const PROTOBUF_PATH = /^(\[\d+\]\.)?\d+(\[\d+\])?(\.\d+(\[\d+\])?)*$/;
 
 const DIGEST_WORDS: Record<string, string> = {
   md5: 'MD5',
@@ -47,6 +60,7 @@ function placeWords(m: Match): string {
     case 'cookie':
       return path ? `the cookie "${path}"` : 'a cookie';
     case 'body':
+      if (path && PROTOBUF_PATH.test(path)) return `the request body at protobuf field ${path}`;
       return path ? `the request body at ${path}` : 'the request body';
   }
 }

@@ -3,6 +3,7 @@
  * device's location. Coordinates are found through triggers in the automaton (the integer part followed
  * by `.`, e.g. `39.` and `116.`), read in place, and paired within one buffer, in either order.
  */
+import { scaledTriggers } from './scaled.ts';
 
 export interface LocationTarget {
   lat: number;
@@ -13,6 +14,8 @@ export interface LocationTarget {
   lonRange: [number, number];
   /** Automaton triggers: integer parts of both ranges followed by a dot. */
   triggers: string[];
+  /** Automaton triggers for coordinates written as scaled integers (see scaled.ts). */
+  scaledTriggers: string[];
 }
 
 export interface Coordinate {
@@ -22,6 +25,10 @@ export interface Coordinate {
   end: number;
   isLat: boolean;
   isLon: boolean;
+  /** Power of ten a scaled integer was multiplied by (6 for E6); absent for decimals. Pairs share it. */
+  scale?: number;
+  /** How the number was written when not as decimal text (`int-e6`, `double`, …). */
+  encoding?: string;
 }
 
 const METRES_PER_DEGREE = 111_320;
@@ -45,7 +52,16 @@ export function locationTarget(
       if (i + 1 > lo && i - 1 < hi) triggers.add(`${Math.abs(i)}.`);
     }
   }
-  return { lat: loc.lat, lon: loc.lon, radiusM, minDecimals, latRange, lonRange, triggers: [...triggers] };
+  const target = {
+    lat: loc.lat,
+    lon: loc.lon,
+    radiusM,
+    minDecimals,
+    latRange,
+    lonRange,
+    triggers: [...triggers],
+  };
+  return { ...target, scaledTriggers: scaledTriggers(target) };
 }
 
 function isDigit(b: number | undefined): boolean {
@@ -92,7 +108,7 @@ export function pairCoordinates(
   for (const lat of coords) {
     if (!lat.isLat) continue;
     for (const lon of coords) {
-      if (!lon.isLon || lon.start === lat.start) continue;
+      if (!lon.isLon || lon.start === lat.start || (lon.scale ?? 0) !== (lat.scale ?? 0)) continue;
       if (haversineM(lat.value, lon.value, target.lat, target.lon) > target.radiusM) continue;
       const gap = Math.abs(lon.start - lat.start);
       if (!best || gap < best.gap) best = { lat, lon, gap };

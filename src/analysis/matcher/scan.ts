@@ -10,9 +10,13 @@ import {
 import { base64EdgeHolds, base64RunEnd, isBase64Char } from './base64.ts';
 import type { CompiledIdentity } from './compile.ts';
 import { pairCoordinates, readCoordinate, type Coordinate } from './location.ts';
+import { viewProtobuf } from './proto-layer.ts';
+import { decodeProtobuf, grpcFrames, mightBeProtobuf } from './protobuf.ts';
+import { adjacentPairs, readScaled, scaledHoldersInJson } from './scaled.ts';
 import {
   cookiePairs,
   formFields,
+  jsonChildPath,
   jsonFields,
   looksLikeForm,
   multipartBoundary,
@@ -47,7 +51,8 @@ interface Place {
   depth: number;
 }
 
-type Hint = 'json' | 'form' | 'query' | { boundary: string } | undefined;
+/** What the buffer is said (or known) to be; `binary` = opaque bytes already tried as protobuf. */
+type Hint = 'json' | 'form' | 'query' | 'protobuf' | 'grpc' | 'binary' | { boundary: string } | undefined;
 
 interface Ctx {
   ci: CompiledIdentity;
@@ -82,10 +87,12 @@ interface PassResult {
   values: { type: string; encoding: string; text: string; start: number; end: number }[];
   blobs: number[];
   coords: Coordinate[];
+  /** Readings of integers as scaled coordinates (E6/E7); they count only in pairs (scaled.ts). */
+  scaled: Coordinate[];
 }
 
 function pass(ctx: Ctx, buf: Uint8Array): PassResult {
-  const result: PassResult = { values: [], blobs: [], coords: [] };
+  const result: PassResult = { values: [], blobs: [], coords: [], scaled: [] };
   const { patterns, location } = ctx.ci;
   ctx.ci.automaton.scan(buf, (id, start, end) => {
     const p = patterns[id];
@@ -101,6 +108,8 @@ function pass(ctx: Ctx, buf: Uint8Array): PassResult {
       if (!isBase64Char(buf[start - 1]) && base64RunEnd(buf, start) - start >= MIN_BLOB_CHARS) {
         result.blobs.push(start);
       }
+    } else if (p.kind === 'scaled') {
+      if (location) result.scaled.push(...readScaled(buf, start, location));
     } else if (location) {
       const c = readCoordinate(buf, start, location);
       if (c) result.coords.push(c);
@@ -174,10 +183,17 @@ function scanBuffer(ctx: Ctx, buf: Uint8Array, place: Place, hint?: Hint): void 
   }
 
   const found = pass(ctx, buf);
-  const interesting = found.values.length > 0 || found.coords.length > 0;
+  const interesting = found.values.length > 0 || found.coords.length > 0 || found.scaled.length >= 2;
   let fields: Field[] | null = null;
+  let form = false;
 
-  if (deeper && typeof hint === 'object') {
+  if (deeper && (hint === 'protobuf' || hint === 'grpc' || (hint === undefined && mightBeProtobuf(buf)))) {
+    fields = openProtobuf(ctx, buf, place, hint === 'grpc');
+  }
+
+  if (fields) {
+    // Read as protobuf above.
+  } else if (deeper && typeof hint === 'object') {
     fields = multipartParts(buf, hint.boundary).map((part, i) => ({
       path: childPath(place.path, part.name ?? `part${i}`),
       bytes: part.body,
@@ -190,7 +206,11 @@ function scanBuffer(ctx: Ctx, buf: Uint8Array, place: Place, hint?: Hint): void 
       found.blobs.length > 0 ||
       reveals(ctx, buf, [0x5c], (slice) => unescapeJsonText(slice))
     ) {
-      fields = openJson(buf, place);
+      const json = openJson(buf, place);
+      if (json) {
+        fields = json.fields;
+        if (found.scaled.length >= 2) reportScaledInJson(ctx, json.doc, place);
+      }
     }
   } else if (
     deeper &&
@@ -203,6 +223,7 @@ function scanBuffer(ctx: Ctx, buf: Uint8Array, place: Place, hint?: Hint): void 
       found.blobs.length > 0 ||
       reveals(ctx, buf, [0x25, 0x2b], (slice) => percentDecode(slice, true))
     ) {
+      form = true;
       const chain = hint === 'form' ? [...place.chain, 'form'] : place.chain;
       // A form is URL-encoded by definition: read its decoded values first. A query string is read as
       // sent first, so a value the app did not encode is not labelled `url`.
@@ -225,8 +246,10 @@ function scanBuffer(ctx: Ctx, buf: Uint8Array, place: Place, hint?: Hint): void 
       if (f.also) scanBuffer(ctx, f.also.bytes, { ...at, chain: f.also.chain }, f.hint);
     }
     const inFields = new Set(ctx.matches.slice(before).map((m) => m.type));
-    // Latitude and longitude in separate fields: pair them at the level of the whole document.
+    // Latitude and longitude in separate fields: pair them at the level of the whole document (and for
+    // scaled integers, of a form: one flat object).
     if (!inFields.has('location')) reportLocation(ctx, found.coords, place, fields);
+    if (form && !inFields.has('location')) reportLocation(ctx, found.scaled, place, fields);
     // What the raw pass saw but no field showed (a structure that only looked like one) is still reported.
     values = found.values.filter((v) => !inFields.has(v.type));
     if (values.length === 0) return;
@@ -248,6 +271,7 @@ function scanBuffer(ctx: Ctx, buf: Uint8Array, place: Place, hint?: Hint): void 
   }
   if (fields) return;
   reportLocation(ctx, found.coords, place, null);
+  if (found.scaled.length >= 2) reportLocation(ctx, adjacentPairs(buf, found.scaled), place, null);
 }
 
 interface Field {
@@ -268,7 +292,7 @@ function childPath(parent: string | undefined, key: string): string {
   return parent === undefined ? key : `${parent}.${key}`;
 }
 
-function openJson(buf: Uint8Array, place: Place): Field[] | null {
+function openJson(buf: Uint8Array, place: Place): { doc: unknown; fields: Field[] } | null {
   let doc: unknown;
   try {
     doc = JSON.parse(utf8.decode(buf));
@@ -280,12 +304,119 @@ function openJson(buf: Uint8Array, place: Place): Field[] | null {
     return null;
   }
   const chain = [...place.chain, 'json'];
-  return jsonFields(doc, place.path ?? '$').map((f) => ({
+  const fields = jsonFields(doc, place.path ?? '$').map((f) => ({
     path: f.path,
     bytes: Buffer.from(f.text, 'utf8'),
     chain,
     ...(f.num === undefined ? {} : { num: f.num }),
   }));
+  return { doc, fields };
+}
+
+/** Scaled-integer pairs among the direct members of one JSON object or array. */
+function reportScaledInJson(ctx: Ctx, doc: unknown, place: Place): void {
+  const target = ctx.ci.location;
+  if (!target) return;
+  for (const holder of scaledHoldersInJson(doc, place.path ?? '$', target, jsonChildPath)) {
+    const pair = pairCoordinates(
+      holder.members.flatMap((m) => m.cands),
+      target,
+    );
+    if (!pair) continue;
+    const key = holder.members.find((m) => m.cands.includes(pair.lat))?.key ?? 0;
+    reportPair(ctx, place, jsonChildPath(holder.path, key), [...place.chain, 'json'], pair);
+  }
+}
+
+function reportPair(
+  ctx: Ctx,
+  place: Place,
+  path: string | undefined,
+  chain: string[],
+  pair: { lat: Coordinate; lon: Coordinate },
+): void {
+  const [first, second] = pair.lat.start < pair.lon.start ? [pair.lat, pair.lon] : [pair.lon, pair.lat];
+  report(ctx, {
+    type: 'location',
+    encoding: encodingOf(chain, pair.lat.encoding ?? 'plain'),
+    where: place.where,
+    ...(path === undefined ? {} : { path }),
+    value: `${first.text},${second.text}`,
+  });
+}
+
+/**
+ * Reads a buffer as protobuf (or gRPC frames of protobuf): reports the numbers and coordinate pairs its
+ * messages hold, and returns its string and bytes fields for scanning; null when it is not protobuf.
+ */
+function openProtobuf(ctx: Ctx, buf: Uint8Array, place: Place, grpc: boolean): Field[] | null {
+  const messages: { bytes: Uint8Array; root: string | undefined; chain: string[] }[] = [];
+  const out: Field[] = [];
+  if (grpc) {
+    const frames = grpcFrames(buf);
+    if (!frames) return null;
+    frames.forEach((fr, i) => {
+      const root = childPathOpt(place.path, frames.length > 1 ? `[${i}]` : undefined);
+      if (fr.trailer) {
+        out.push({ path: root ?? `[${i}]`, bytes: fr.bytes, chain: [...place.chain, 'grpc'] });
+        return;
+      }
+      let bytes = fr.bytes;
+      const chain = [...place.chain, 'grpc'];
+      if (fr.compressed && looksLikeGzip(bytes)) {
+        try {
+          bytes = decodeOne(bytes, 'gzip', decodeLimits(ctx));
+          chain.push('gzip');
+          if (!spend(ctx, bytes.length)) return;
+        } catch (err) {
+          log.debug({ err }, 'matcher: compressed gRPC message did not inflate; skipping it');
+          return;
+        }
+      }
+      messages.push({ bytes, root, chain: [...chain, 'protobuf'] });
+    });
+  } else {
+    messages.push({ bytes: buf, root: place.path, chain: [...place.chain, 'protobuf'] });
+  }
+  let decodedAny = grpc;
+  for (const m of messages) {
+    const decoded = decodeProtobuf(m.bytes);
+    if (!decoded) continue;
+    decodedAny = true;
+    const view = viewProtobuf(decoded, m.root, ctx.ci.numbers, ctx.ci.location);
+    for (const n of view.numbers) {
+      report(ctx, {
+        type: n.type,
+        encoding: encodingOf(m.chain, n.encoding),
+        where: place.where,
+        path: n.path,
+        value: n.value,
+      });
+    }
+    for (const l of view.locations) {
+      report(ctx, {
+        type: 'location',
+        encoding: encodingOf(m.chain, l.encoding),
+        where: place.where,
+        path: l.path,
+        value: l.value,
+      });
+    }
+    for (const leaf of view.leaves) {
+      out.push({
+        path: leaf.path,
+        bytes: leaf.bytes,
+        chain: m.chain,
+        ...(leaf.text ? {} : { hint: 'binary' }),
+      });
+    }
+  }
+  return decodedAny ? out : null;
+}
+
+function childPathOpt(parent: string | undefined, key: string | undefined): string | undefined {
+  if (key === undefined) return parent;
+  return childPath(parent, key);
 }
 
 function reportLocation(ctx: Ctx, coords: Coordinate[], place: Place, fields: Field[] | null): void {
@@ -306,16 +437,7 @@ function reportLocation(ctx: Ctx, coords: Coordinate[], place: Place, fields: Fi
       chain = holder.chain;
     }
   }
-  report(ctx, {
-    type: 'location',
-    encoding: encodingOf(chain, 'plain'),
-    where: place.where,
-    ...(path === undefined ? {} : { path }),
-    value:
-      pair.lat.start < pair.lon.start
-        ? `${pair.lat.text},${pair.lon.text}`
-        : `${pair.lon.text},${pair.lat.text}`,
-  });
+  reportPair(ctx, place, path, chain, pair);
 }
 
 /** Decodes the base64 runs that start at trigger positions; returns each run with the fields found in it. */
@@ -352,6 +474,9 @@ function bodyHint(contentType: string | undefined): Hint {
   if (boundary) return { boundary };
   if (/[/+]json\b/i.test(contentType)) return 'json';
   if (/application\/x-www-form-urlencoded/i.test(contentType)) return 'form';
+  if (/^\s*application\/grpc(-web)?(\+proto)?\s*(;|$)/i.test(contentType)) return 'grpc';
+  if (/^\s*application\/(x-)?(vnd\.google\.)?proto(buf|buffer)?\s*(;|$)/i.test(contentType))
+    return 'protobuf';
   return undefined;
 }
 

@@ -18,6 +18,8 @@ import { line, percentile, result, round } from './lib.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const WARMUP = 64;
+/** Requests sent one at a time, for the latency a proxy adds when nothing queues behind anything. */
+const IDLE_REQUESTS = Number(process.env.BENCH_IDLE_REQUESTS ?? 200);
 const ROUNDS = 4;
 const CONCURRENCY = 16;
 const UP_BYTES = 1024;
@@ -175,17 +177,45 @@ function body(i: number): Buffer {
 interface Mode {
   label: string;
   agent: https.Agent;
+  /** The proxy's process (none for direct): its CPU time is read from /proc around each round. */
+  pid: number | undefined;
   lat: number[];
+  /** Latencies of requests sent one at a time (nothing queued behind anything). */
+  idleLat: number[];
   secs: number;
   done: number;
+  cpuMs: number;
+  mainCpuMs: number;
 }
 
-function mode(label: string, agent: https.Agent): Mode {
-  return { label, agent, lat: [], secs: 0, done: 0 };
+function mode(label: string, agent: https.Agent, pid?: number): Mode {
+  return { label, agent, pid, lat: [], idleLat: [], secs: 0, done: 0, cpuMs: 0, mainCpuMs: 0 };
+}
+
+/**
+ * user + system CPU time in ms (Linux /proc; clock ticks of 10 ms) of a process (all its threads), or
+ * with `mainThread` of its main thread only (the event loop, which a proxy cannot spread over cores).
+ */
+function cpuMsOf(pid: number | undefined, mainThread = false): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = fs.readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch (err) {
+    line(`(no CPU figures: ${(err as Error).message})`);
+    return 0;
+  }
 }
 
 /** Sends `count` requests with CONCURRENCY in flight; records latencies unless warming up. */
-async function batch(m: Mode, port: number, count: number, warmup = false): Promise<void> {
+async function batch(
+  m: Mode,
+  port: number,
+  count: number,
+  warmup = false,
+  concurrency = CONCURRENCY,
+): Promise<void> {
   const one = (i: number) =>
     new Promise<number>((resolve, reject) => {
       const t0 = performance.now();
@@ -215,26 +245,56 @@ async function batch(m: Mode, port: number, count: number, warmup = false): Prom
     });
   let next = 0;
   const start = performance.now();
+  const cpu0 = cpuMsOf(m.pid);
+  const main0 = cpuMsOf(m.pid, true);
+  const idle = concurrency === 1;
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: concurrency }, async () => {
       while (next < count) {
         const i = m.done + next++;
         const ms = await one(i);
-        if (!warmup) m.lat.push(ms);
+        if (warmup) continue;
+        if (idle) m.idleLat.push(ms);
+        else m.lat.push(ms);
       }
     }),
   );
-  if (!warmup) {
+  if (!warmup && !idle) {
     m.secs += (performance.now() - start) / 1000;
     m.done += count;
+    m.cpuMs += cpuMsOf(m.pid) - cpu0;
+    m.mainCpuMs += cpuMsOf(m.pid, true) - main0;
   }
 }
 
-function summary(m: Mode): { reqPerSec: number; p50: number; p99: number } {
+interface Summary {
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  idleP50: number;
+  idleP99: number;
+  cpuMsPerReq: number;
+  mainCpuMsPerReq: number;
+}
+
+function summary(m: Mode): Summary {
   const lat = [...m.lat].sort((a, b) => a - b);
-  const r = { reqPerSec: m.done / m.secs, p50: percentile(lat, 50), p99: percentile(lat, 99) };
+  const idleLat = [...m.idleLat].sort((a, b) => a - b);
+  const r = {
+    reqPerSec: m.done / m.secs,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    idleP50: percentile(idleLat, 50),
+    idleP99: percentile(idleLat, 99),
+    cpuMsPerReq: m.cpuMs / m.done,
+    mainCpuMsPerReq: m.mainCpuMs / m.done,
+  };
+  const cpu =
+    m.pid === undefined
+      ? ''
+      : `   proxy CPU ${round(r.cpuMsPerReq, 3)} ms/req (main thread ${round(r.mainCpuMsPerReq, 3)})`;
   line(
-    `${m.label.padEnd(10)} ${round(r.reqPerSec, 0).toString().padStart(6)} req/s   p50 ${round(r.p50)} ms   p99 ${round(r.p99)} ms`,
+    `${m.label.padEnd(10)} ${round(r.reqPerSec, 0).toString().padStart(6)} req/s   p50 ${round(r.p50)} ms   p99 ${round(r.p99)} ms   one at a time: p50 ${round(r.idleP50)} ms p99 ${round(r.idleP99)} ms${cpu}`,
   );
   return r;
 }
@@ -308,27 +368,36 @@ async function main(): Promise<void> {
     const opts = { keepAlive: true, maxSockets: CONCURRENCY };
     const modes = [
       mode('direct', new https.Agent({ ...opts, ca: upstreamCa })),
-      mode('appwarden', new TunnelAgent(capture.port, { ...opts, ca: farmCa })),
-      mode('mitmdump', new TunnelAgent(mitmPort, { ...opts, ca: mitmCa })),
+      mode('appwarden', new TunnelAgent(capture.port, { ...opts, ca: farmCa }), capture.child.pid),
+      mode('mitmdump', new TunnelAgent(mitmPort, { ...opts, ca: mitmCa }), mitm.pid),
     ] as const;
-    for (const m of modes) await batch(m, upstream.port, WARMUP, true);
+    // BENCH_ONLY=appwarden (profiling): the other modes send nothing.
+    const only = process.env.BENCH_ONLY;
+    const active = modes.filter((m) => !only || m.label === 'direct' || m.label === only);
+    for (const m of active) await batch(m, upstream.port, WARMUP, true);
     // Interleaved rounds: on a shared machine the load drifts, and each mode should see the same drift.
     const per = Math.ceil(REQUESTS / ROUNDS);
+    const idlePer = Math.ceil(IDLE_REQUESTS / ROUNDS);
     for (let r = 0; r < ROUNDS; r++) {
-      for (const m of modes) await batch(m, upstream.port, Math.min(per, REQUESTS - m.done));
+      for (const m of active) await batch(m, upstream.port, Math.min(per, REQUESTS - m.done));
+      for (const m of active) await batch(m, upstream.port, idlePer, false, 1);
     }
-    const [direct, mine, theirs] = modes.map(summary) as [
-      ReturnType<typeof summary>,
-      ReturnType<typeof summary>,
-      ReturnType<typeof summary>,
-    ];
+    const [direct, mine, theirs] = modes.map(summary) as [Summary, Summary, Summary];
     for (const m of modes) m.agent.destroy();
     capture.child.kill('SIGTERM');
     await new Promise((r) => capture.child.once('exit', r));
 
-    const added = (r: { p50: number; p99: number }) => ({ p50: r.p50 - direct.p50, p99: r.p99 - direct.p99 });
+    const added = (r: Summary) => ({
+      p50: r.p50 - direct.p50,
+      p99: r.p99 - direct.p99,
+      idleP50: r.idleP50 - direct.idleP50,
+      idleP99: r.idleP99 - direct.idleP99,
+    });
     line(
-      `added latency  appwarden p50 ${round(added(mine).p50)} ms p99 ${round(added(mine).p99)} ms   mitmdump p50 ${round(added(theirs).p50)} ms p99 ${round(added(theirs).p99)} ms`,
+      `added latency under load (${CONCURRENCY} in flight)  appwarden p50 ${round(added(mine).p50)} ms p99 ${round(added(mine).p99)} ms   mitmdump p50 ${round(added(theirs).p50)} ms p99 ${round(added(theirs).p99)} ms`,
+    );
+    line(
+      `added latency one at a time         appwarden p50 ${round(added(mine).idleP50)} ms p99 ${round(added(mine).idleP99)} ms   mitmdump p50 ${round(added(theirs).idleP50)} ms p99 ${round(added(theirs).idleP99)} ms`,
     );
     const ratio = mine.reqPerSec / theirs.reqPerSec;
     line(

@@ -99,6 +99,8 @@ export class BatchingWriter implements EvidenceWriter {
   private closed = false;
   private committedRows = 0;
   private batches = 0;
+  /** A commit is waiting for background blob writes that its rows name (see `commitSoon`). */
+  private waitingForBlobs = false;
 
   private readonly maxRows: number;
   private readonly maxDelayMs: number;
@@ -258,26 +260,48 @@ export class BatchingWriter implements EvidenceWriter {
     return this.blobs.put(bytes);
   }
 
-  /** Resolves when every row appended so far is committed; rejects with the commit's error otherwise. */
-  flush(): Promise<void> {
-    try {
-      this.commit();
-      return Promise.resolve();
-    } catch (err) {
-      return Promise.reject(err);
-    }
+  /**
+   * As `putBlob`, but the file is written in the background (off the event loop); rows naming the
+   * blob are committed only once it is on disk. For hot paths such as the capture proxy. The caller
+   * must not change `bytes` afterwards.
+   */
+  putBlobSoon(bytes: Uint8Array): BlobHash {
+    return this.blobs.putSoon(bytes);
   }
 
-  /** Commits what is queued now; throws if the commit fails (the rows stay queued for a retry). */
+  /** Resolves when every row (and blob) appended so far is committed; rejects with the commit's error otherwise. */
+  async flush(): Promise<void> {
+    await this.blobs.settled();
+    this.commit();
+  }
+
+  /**
+   * Commits what is queued now; throws if the commit fails (the rows stay queued for a retry). Blobs
+   * still being written in the background are written synchronously first.
+   */
   commit(): void {
+    if (this.queue.length === 0) {
+      // No rows, but blobs handed to putBlobSoon must still be in place when this returns.
+      this.blobs.writePendingSync(true);
+      return;
+    }
+    this.commitRows(this.queue.length, true);
+  }
+
+  /** Commits the first `count` queued rows; the blobs they may name must be in place first. */
+  private commitRows(count: number, includeRunningBlobs: boolean): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.queue.length === 0) return;
-    const batch = this.queue;
-    this.queue = [];
+    if (count === 0) {
+      if (this.queue.length > 0) this.schedule(this.maxDelayMs);
+      return;
+    }
+    const batch = count >= this.queue.length ? this.queue : this.queue.slice(0, count);
+    this.queue = batch === this.queue ? [] : this.queue.slice(count);
     try {
+      this.blobs.writePendingSync(includeRunningBlobs);
       this.runBatch(batch);
     } catch (err) {
       this.queue = batch.concat(this.queue);
@@ -302,6 +326,33 @@ export class BatchingWriter implements EvidenceWriter {
     this.lastError = null;
     this.committedRows += batch.length;
     this.batches++;
+    if (this.queue.length > 0) this.schedule(this.maxDelayMs);
+  }
+
+  /**
+   * Commits from the event loop (a full batch, the timer). While background blob writes run, it waits
+   * for those started so far and then commits only the rows queued so far: a row names only blobs put
+   * before it was appended, so nothing committed can point at a missing file.
+   */
+  private commitSoon(): void {
+    if (this.waitingForBlobs) return;
+    const tryCommit = (count: number) => {
+      try {
+        this.commitRows(count, false);
+      } catch (err) {
+        // Already logged and reported through onError; the rows stay queued and the timer retries.
+        log.debug({ err }, 'commit failed; rows kept for retry');
+      }
+    };
+    if (this.blobs.writesInFlight === 0) return tryCommit(this.queue.length);
+    const last = this.queue[this.queue.length - 1];
+    this.waitingForBlobs = true;
+    void this.blobs.settled().then(() => {
+      this.waitingForBlobs = false;
+      // A synchronous commit (flush, close) may have taken these rows meanwhile: then commit none.
+      const upTo = last === undefined ? -1 : this.queue.indexOf(last);
+      tryCommit(upTo + 1);
+    });
   }
 
   stats(): WriterStats {
@@ -359,12 +410,7 @@ export class BatchingWriter implements EvidenceWriter {
     }
     for (const op of ops) this.queue.push(op);
     if (this.queue.length >= this.maxRows && Date.now() >= this.retryAt) {
-      try {
-        this.commit();
-      } catch (err) {
-        // Already logged and reported through onError; the rows stay queued and the timer retries.
-        log.debug({ err }, 'commit from append failed; rows kept for retry');
-      }
+      this.commitSoon();
     } else if (!this.timer) {
       this.schedule(this.maxDelayMs);
     }
@@ -375,11 +421,7 @@ export class BatchingWriter implements EvidenceWriter {
     this.timer = setTimeout(
       () => {
         this.timer = null;
-        try {
-          this.commit();
-        } catch (err) {
-          log.debug({ err }, 'timed commit failed; rows kept for retry');
-        }
+        this.commitSoon();
       },
       Math.max(0, delayMs),
     );

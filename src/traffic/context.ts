@@ -23,9 +23,17 @@ export interface TunnelInfo {
   sni?: string;
 }
 
+/** An exchange being relayed; `finish` records it (once). */
+export interface InflightExchange {
+  readonly responseComplete: boolean;
+  finish(error?: string): void;
+}
+
 /** Everything the capture parts of one session's proxy share. */
 export class CaptureContext {
   readonly tunnels = new WeakMap<object, TunnelInfo>();
+  /** Exchanges relayed right now: stop() records those it cuts short, and those about to be recorded. */
+  readonly inflight = new Set<InflightExchange>();
   private readonly t0 = performance.now();
   private readonly sessionClock: (() => number) | undefined;
 
@@ -64,8 +72,13 @@ export class CaptureContext {
     }
   }
 
+  /**
+   * Stores a body. With the batching writer the file is written off the event loop (`putBlobSoon`):
+   * creating a file costs more than relaying the whole exchange. Other writers store it at once.
+   */
   putBlob(bytes: Uint8Array): string {
-    return this.writer.putBlob(bytes);
+    const w = this.writer as EvidenceWriter & { putBlobSoon?: (b: Uint8Array) => string };
+    return w.putBlobSoon ? w.putBlobSoon(bytes) : w.putBlob(bytes);
   }
 
   /**

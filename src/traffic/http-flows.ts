@@ -1,206 +1,160 @@
-import net from 'node:net';
-import type { IContext } from 'http-mitm-proxy';
+import type http from 'node:http';
 import type { Headers, TlsOutcome } from '../evidence/types.ts';
 import { describeError } from '../errors.ts';
 import { BodyTap, storeBody } from './body.ts';
 import { headerPairs, headerValue, type CaptureContext } from './context.ts';
-import type { QuietProxy } from './mitm.ts';
 
 /** Body text Node's HTTP/2 server sends to an HTTP/1.1 client when it was not built to accept one. */
 const H2_ONLY_MARKER = 'Missing ALPN Protocol';
-const H2_ONLY_REASON = 'upstream speaks HTTP/2 only (refused HTTP/1.1 without ALPN h2)';
+export const H2_ONLY_REASON = 'upstream speaks HTTP/2 only (refused HTTP/1.1 without ALPN h2)';
 
-interface HttpFlowState {
-  t: number;
-  wall: number;
-  start: number;
+/** What is known about an exchange when its request headers arrive. */
+export interface ExchangeStart {
   scheme: 'http' | 'https';
+  /** Host name as the flow reports it (from the Host header when there is one). */
   host: string;
   port: number;
   url: string;
   method: string;
   httpVersion: string;
-  requestHeaders: Headers;
-  reqTap: BodyTap;
-  reqEndAt?: number;
-  resStartAt?: number;
-  resEndAt?: number;
-  status?: number;
-  responseHeaders: Headers;
-  resTap?: BodyTap;
-  recorded: boolean;
+  rawHeaders: string[];
 }
 
 /**
- * Records each HTTP(S) exchange the proxy forwards as one flow. It only listens to the streams
- * (never `onRequestData`/`onResponseData`, which make http-mitm-proxy rewrite the response framing),
- * so what the client receives is byte for byte what the server sent.
+ * One HTTP(S) exchange the proxy relays, recorded as one flow. It only observes the streams: what
+ * each side receives is byte for byte what the other sent. Recording (hashing, decoding, matching,
+ * queueing the row) happens once, after the last byte reached the client, on `setImmediate`.
  */
-export function attachHttpCapture(proxy: QuietProxy, cap: CaptureContext): void {
-  const states = new WeakMap<IContext, HttpFlowState>();
+export class HttpExchange {
+  private readonly t: number;
+  private readonly wall = Date.now();
+  private readonly start = performance.now();
+  private readonly requestHeaders: Headers;
+  private readonly reqTap: BodyTap;
+  private reqEndAt: number | undefined;
+  private resStartAt: number | undefined;
+  private resEndAt: number | undefined;
+  private status: number | undefined;
+  private responseHeaders: Headers = [];
+  private resTap: BodyTap | undefined;
+  private recorded = false;
 
-  proxy.onRequest((ctx, done) => {
-    try {
-      states.set(ctx, begin(ctx, cap));
-    } catch (err) {
-      cap.peerProblem('capture', { reason: describeError(err) });
-    }
-    done();
-  });
-
-  proxy.onResponse((ctx, done) => {
-    const st = states.get(ctx);
-    const res = ctx.serverToProxyResponse;
-    if (st && res) {
-      st.resStartAt = performance.now();
-      st.status = res.statusCode;
-      st.responseHeaders = headerPairs(res.rawHeaders);
-      const tap = new BodyTap(cap.options.bodyCapBytes);
-      st.resTap = tap;
-      // The stream is explicitly paused here, so this listener does not start the flow early.
-      res.on('data', (chunk: Buffer) => tap.push(chunk));
-      res.once('end', () => {
-        st.resEndAt = performance.now();
-        // Let the last bytes reach the client before spending time on storage and matching.
-        setImmediate(() => finish(st, cap));
-      });
-      res.once('aborted', () => finish(st, cap, 'upstream closed the connection mid-response'));
-    }
-    done();
-  });
-
-  proxy.onError((ctx, err, kind) => {
-    const st = ctx ? states.get(ctx) : undefined;
-    if (!st) return;
-    let reason = `${kind ?? 'error'}: ${describeError(err)}`;
-    const upstream = kind === 'PROXY_TO_SERVER_REQUEST_ERROR' || kind === 'SERVER_TO_PROXY_RESPONSE_ERROR';
-    // An HTTP/2-only server that enforces ALPN refuses our HTTP/1.1 handshake outright.
-    if (
-      upstream &&
-      st.scheme === 'https' &&
-      /NO_APPLICATION_PROTOCOL/.test((err as NodeJS.ErrnoException)?.code ?? '')
-    ) {
-      cap.hostPolicy.markPassthrough(st.host, st.port, H2_ONLY_REASON);
-      reason = `${H2_ONLY_REASON}; later connections to ${st.host}:${st.port} pass through uninspected (${reason})`;
-    }
-    finish(st, cap, reason, upstream && st.scheme === 'https' ? 'upstream-error' : undefined);
-  });
-}
-
-function begin(ctx: IContext, cap: CaptureContext): HttpFlowState {
-  const req = ctx.clientToProxyRequest;
-  const opts = ctx.proxyToServerRequestOptions;
-  const scheme = ctx.isSSL ? 'https' : 'http';
-  let host = opts?.host ?? '';
-  let port = Number(opts?.port ?? (ctx.isSSL ? 443 : 80));
-  if (ctx.isSSL && opts) {
-    // Go where the client's CONNECT pointed, not where its Host header claims (they can differ).
-    const tunnel = cap.tunnels.get(req.socket);
-    if (tunnel) {
-      host = tunnel.host;
-      port = tunnel.port;
-      opts.host = host;
-      opts.port = port;
-      const serverName = tunnel.sni ?? hostHeaderName(req.headers.host);
-      if (serverName && net.isIP(serverName) === 0) (opts as { servername?: string }).servername = serverName;
-    }
-  }
-  const hostHeader = req.headers.host ?? `${host}:${port}`;
-  const path = opts?.path ?? req.url ?? '/';
-  const st: HttpFlowState = {
-    t: cap.now(),
-    wall: Date.now(),
-    start: performance.now(),
-    scheme,
-    host: hostHeaderName(hostHeader) ?? host,
-    port,
-    url: `${scheme}://${hostHeader}${path.startsWith('/') ? path : `/${path}`}`,
-    method: req.method ?? 'GET',
-    httpVersion: `HTTP/${req.httpVersion}`,
-    requestHeaders: headerPairs(req.rawHeaders),
-    reqTap: new BodyTap(cap.options.bodyCapBytes),
-    responseHeaders: [],
-    recorded: false,
-  };
-  const tap = st.reqTap;
-  req.on('data', (chunk: Buffer) => tap.push(chunk));
-  req.once('end', () => (st.reqEndAt = performance.now()));
-  ctx.proxyToClientResponse.once('close', () => {
-    if (!ctx.proxyToClientResponse.writableFinished)
-      finish(st, cap, 'client closed the connection before the response ended');
-  });
-  return st;
-}
-
-function hostHeaderName(hostHeader: string | undefined): string | undefined {
-  if (!hostHeader) return undefined;
-  if (hostHeader.startsWith('[')) return hostHeader.slice(1, hostHeader.indexOf(']'));
-  return hostHeader.split(':')[0];
-}
-
-function finish(st: HttpFlowState, cap: CaptureContext, error?: string, tlsOverride?: TlsOutcome): void {
-  if (st.recorded) return;
-  st.recorded = true;
-  try {
-    record(st, cap, error, tlsOverride);
-  } catch (err) {
-    // Storage trouble (disk full, store closed) loses this flow, never the app's connection or the proxy.
-    cap.peerProblem('capture', { url: st.url, reason: describeError(err) });
-  }
-}
-
-function record(st: HttpFlowState, cap: CaptureContext, error?: string, tlsOverride?: TlsOutcome): void {
-  const put = (b: Uint8Array) => cap.putBlob(b);
-  const limits = cap.options.decodeLimits;
-  const reqBody = storeBody(st.reqTap, headerValue(st.requestHeaders, 'content-encoding'), put, limits);
-  const resBody = st.resTap
-    ? storeBody(st.resTap, headerValue(st.responseHeaders, 'content-encoding'), put, limits)
-    : { record: null, content: null };
-  const m = cap.safeMatch({
-    method: st.method,
-    url: st.url,
-    headers: st.requestHeaders,
-    body: reqBody.content,
-  });
-
-  let tls: TlsOutcome | null = st.scheme === 'https' ? 'intercepted' : null;
-  if (tlsOverride) tls = tlsOverride;
-  let err = error;
-  if (
-    st.scheme === 'https' &&
-    st.status === 403 &&
-    resBody.content?.subarray(0, 64).toString('latin1').startsWith(H2_ONLY_MARKER)
+  constructor(
+    private readonly cap: CaptureContext,
+    private readonly info: ExchangeStart,
   ) {
-    cap.hostPolicy.markPassthrough(st.host, st.port, H2_ONLY_REASON);
-    tls = 'upstream-error';
-    err = `${H2_ONLY_REASON}; later connections to ${st.host}:${st.port} pass through uninspected`;
+    this.t = cap.now();
+    this.requestHeaders = headerPairs(info.rawHeaders);
+    this.reqTap = new BodyTap(cap.options.bodyCapBytes);
+    cap.inflight.add(this);
   }
 
-  const end = performance.now();
-  const ms = (a: number | undefined, b: number | undefined) =>
-    a !== undefined && b !== undefined ? Math.round((b - a) * 1000) / 1000 : -1;
-  cap.writeFlow({
-    t: st.t,
-    wall: st.wall,
-    method: st.method,
-    url: st.url,
-    host: st.host,
-    port: st.port,
-    scheme: st.scheme,
-    httpVersion: st.httpVersion,
-    ...(st.status !== undefined ? { status: st.status } : {}),
-    requestHeaders: st.requestHeaders,
-    responseHeaders: st.responseHeaders,
-    requestBody: reqBody.record,
-    responseBody: resBody.record,
-    timing: {
-      total: ms(st.start, st.resEndAt ?? end),
-      send: ms(st.start, st.reqEndAt),
-      wait: ms(st.reqEndAt, st.resStartAt),
-      receive: ms(st.resStartAt, st.resEndAt),
-    },
-    tls,
-    ...(err || m.error ? { error: [err, m.error].filter(Boolean).join('; ') } : {}),
-    matches: m.matches,
-  });
+  get scheme(): 'http' | 'https' {
+    return this.info.scheme;
+  }
+
+  get url(): string {
+    return this.info.url;
+  }
+
+  /** Request body bytes as they go upstream. */
+  requestData(chunk: Buffer): void {
+    this.reqTap.push(chunk);
+  }
+
+  requestEnded(): void {
+    this.reqEndAt = performance.now();
+  }
+
+  /** The upstream's response headers arrived. */
+  response(res: http.IncomingMessage): void {
+    this.resStartAt = performance.now();
+    this.status = res.statusCode;
+    this.responseHeaders = headerPairs(res.rawHeaders);
+    this.resTap = new BodyTap(this.cap.options.bodyCapBytes);
+  }
+
+  responseData(chunk: Buffer): void {
+    this.resTap?.push(chunk);
+  }
+
+  /** The whole response went to the client: record once the event loop has moved on. */
+  responseEnded(): void {
+    this.resEndAt = performance.now();
+    setImmediate(() => this.finish());
+  }
+
+  get responseComplete(): boolean {
+    return this.resEndAt !== undefined;
+  }
+
+  /** Records the flow (once; later calls are ignored), with the error that ended it if any. */
+  finish(error?: string, tlsOverride?: TlsOutcome): void {
+    if (this.recorded) return;
+    this.recorded = true;
+    this.cap.inflight.delete(this);
+    try {
+      this.record(error, tlsOverride);
+    } catch (err) {
+      // Storage trouble (disk full, store closed) loses this flow, never the app's connection or the proxy.
+      this.cap.peerProblem('capture', { url: this.info.url, reason: describeError(err) });
+    }
+  }
+
+  private record(error?: string, tlsOverride?: TlsOutcome): void {
+    const { cap, info } = this;
+    const put = (b: Uint8Array) => cap.putBlob(b);
+    const limits = cap.options.decodeLimits;
+    const reqBody = storeBody(this.reqTap, headerValue(this.requestHeaders, 'content-encoding'), put, limits);
+    const resBody = this.resTap
+      ? storeBody(this.resTap, headerValue(this.responseHeaders, 'content-encoding'), put, limits)
+      : { record: null, content: null };
+    const m = cap.safeMatch({
+      method: info.method,
+      url: info.url,
+      headers: this.requestHeaders,
+      body: reqBody.content,
+    });
+
+    let tls: TlsOutcome | null = info.scheme === 'https' ? 'intercepted' : null;
+    if (tlsOverride) tls = tlsOverride;
+    let err = error;
+    if (
+      info.scheme === 'https' &&
+      this.status === 403 &&
+      resBody.content?.subarray(0, 64).toString('latin1').startsWith(H2_ONLY_MARKER)
+    ) {
+      cap.hostPolicy.markPassthrough(info.host, info.port, H2_ONLY_REASON);
+      tls = 'upstream-error';
+      err = `${H2_ONLY_REASON}; later connections to ${info.host}:${info.port} pass through uninspected`;
+    }
+
+    const end = performance.now();
+    const ms = (a: number | undefined, b: number | undefined) =>
+      a !== undefined && b !== undefined ? Math.round((b - a) * 1000) / 1000 : -1;
+    cap.writeFlow({
+      t: this.t,
+      wall: this.wall,
+      method: info.method,
+      url: info.url,
+      host: info.host,
+      port: info.port,
+      scheme: info.scheme,
+      httpVersion: info.httpVersion,
+      ...(this.status !== undefined ? { status: this.status } : {}),
+      requestHeaders: this.requestHeaders,
+      responseHeaders: this.responseHeaders,
+      requestBody: reqBody.record,
+      responseBody: resBody.record,
+      timing: {
+        total: ms(this.start, this.resEndAt ?? end),
+        send: ms(this.start, this.reqEndAt),
+        wait: ms(this.reqEndAt, this.resStartAt),
+        receive: ms(this.resStartAt, this.resEndAt),
+      },
+      tls,
+      ...(err || m.error ? { error: [err, m.error].filter(Boolean).join('; ') } : {}),
+      matches: m.matches,
+    });
+  }
 }

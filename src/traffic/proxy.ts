@@ -12,9 +12,9 @@ import { initCa } from './ca.ts';
 import { minterFor } from './certs.ts';
 import { handleConnect } from './connect.ts';
 import { CaptureContext, type RequestMatcher } from './context.ts';
+import { forwardRequest, type ForwardDeps } from './forward.ts';
 import { guardHeaderDeadline } from './header-deadline.ts';
 import { HostPolicy } from './host-policy.ts';
-import { attachHttpCapture } from './http-flows.ts';
 import { QuietProxy } from './mitm.ts';
 import { captureOptionsSchema, type CaptureOptions } from './options.ts';
 import { attachWebSocketCapture } from './ws-flows.ts';
@@ -47,8 +47,9 @@ export interface CaptureProxy {
 
 /**
  * One capture listener for one session (DESIGN.md: every flow belongs to exactly one session).
- * HTTP/1.1 and WebSocket relaying come from http-mitm-proxy; TLS interception, passthrough and
- * opaque tunnels from connect.ts; every exchange is written through the session's batching writer.
+ * http-mitm-proxy provides the listening HTTP server and WebSocket relaying; TLS interception,
+ * passthrough and opaque tunnels come from connect.ts, HTTP request relaying from forward.ts; every
+ * exchange is written through the session's batching writer.
  */
 export async function startCapture(opts: StartCaptureOptions): Promise<CaptureProxy> {
   const parsed = captureOptionsSchema.safeParse({
@@ -94,8 +95,8 @@ export async function startCapture(opts: StartCaptureOptions): Promise<CapturePr
   const httpAgent = new http.Agent({ keepAlive: true });
 
   const proxy = new QuietProxy();
-  attachHttpCapture(proxy, cap);
   attachWebSocketCapture(proxy, cap);
+  const forward: ForwardDeps = { cap, httpAgent, httpsAgent };
 
   await new Promise<void>((resolve, reject) => {
     proxy.listen(
@@ -134,6 +135,9 @@ export async function startCapture(opts: StartCaptureOptions): Promise<CapturePr
     );
   });
   const plain = proxy.httpServer as http.Server;
+  // Requests are relayed by forward.ts, not by http-mitm-proxy's request path.
+  plain.removeAllListeners('request');
+  plain.on('request', (req, res) => forwardRequest(forward, false, req, res));
   // CONNECT tunnels leave the HTTP server's bookkeeping; track raw sockets so stop() can end them all.
   const sockets = new Set<net.Socket>();
   plain.on('connection', (s: net.Socket) => {
@@ -143,7 +147,7 @@ export async function startCapture(opts: StartCaptureOptions): Promise<CapturePr
 
   // Decrypted connections: an HTTP server that never listens; connect.ts hands it TLS sockets.
   const tlsHttp = http.createServer();
-  tlsHttp.on('request', (req, res) => proxy._onHttpServerRequest(true, req, res));
+  tlsHttp.on('request', (req, res) => forwardRequest(forward, true, req, res));
   const wss = new WebSocketServer({ server: tlsHttp });
   wss.on('connection', (ws, req) => {
     (ws as unknown as { upgradeReq: http.IncomingMessage }).upgradeReq = req;
@@ -192,7 +196,12 @@ export async function startCapture(opts: StartCaptureOptions): Promise<CapturePr
         wss.close();
         httpsAgent.destroy();
         httpAgent.destroy();
-        // Flows finishing on setImmediate after their last byte get one turn to land.
+        // Every exchange still open is recorded now: one whose response had ended (its recording was
+        // waiting for setImmediate) as complete, the others as cut short by the stop.
+        for (const ex of [...cap.inflight]) {
+          ex.finish(ex.responseComplete ? undefined : 'the capture proxy stopped before the exchange ended');
+        }
+        // WebSocket and tunnel flows record on their sockets' close events: give those a turn.
         await new Promise((r) => setImmediate(r));
         await opts.writer.flush();
       })();

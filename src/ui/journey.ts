@@ -3,6 +3,7 @@ import type { Scenario } from '../config/scenario.ts';
 import type { ScenarioContext } from '../farm/session.ts';
 import { childLog } from '../log.ts';
 import { GROUP_PERMISSIONS } from './data/permission-dialogs.ts';
+import { PromptOrigins, type PermissionRequestFeed } from './prompt-origin.ts';
 import { requestedRuntimePermissions } from './requested.ts';
 import { consentDialogEvent, detectConsent, type ConsentScreen } from './consent.ts';
 import type { UiDriver } from './driver.ts';
@@ -57,6 +58,8 @@ export class Journey {
   #requested: Promise<string[]> | undefined;
   /** Nesting of runFlow files, to refuse cycles. */
   readonly flowStack: string[] = [];
+  /** Who made each prompt appear (PERM_PROMPT `detail.requestedBy`). */
+  readonly origins: PromptOrigins;
 
   constructor(
     readonly ctx: ScenarioContext,
@@ -64,6 +67,9 @@ export class Journey {
     readonly scenario: Scenario,
   ) {
     this.windows = new WindowTracker((data: WindowEvent) => this.event('window', data));
+    // The farm may feed the journey the app's requestPermissions calls its hooks recorded.
+    const feed = (ctx as ScenarioContext & { permissionRequests?: PermissionRequestFeed }).permissionRequests;
+    this.origins = new PromptOrigins(ctx.device, ctx.pkg, feed);
   }
 
   get pkg(): string {
@@ -164,13 +170,23 @@ export class Journey {
       if (this.#promptKey !== key) {
         this.#promptKey = key;
         const subject = await this.promptSubject(prompt);
+        const members = new Set(
+          (GROUP_PERMISSIONS[prompt.group] ?? []).map((p) => `android.permission.${p}`),
+        );
+        const origin = await this.origins.of(members, t);
         this.mark(
           'PERM_PROMPT',
           subject.arg,
-          { ...subject.detail, message: prompt.message, dialog: prompt.pkg },
+          {
+            ...subject.detail,
+            message: prompt.message,
+            dialog: prompt.pkg,
+            ...(origin.requestedBy ? { requestedBy: origin.requestedBy, requestedVia: origin.via } : {}),
+          },
           'ui',
+          t,
         );
-      }
+      } else this.origins.still(t);
       const policyAnswer =
         this.policy === 'grantAll' ? 'allow' : this.policy === 'denyAll' ? 'deny' : undefined;
       if ((opts.answer ?? true) && policyAnswer) {

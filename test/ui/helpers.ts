@@ -62,6 +62,11 @@ on:
   shake: {threshold: 14, do: [{start: com.android.settings}]}
 `;
 
+/** The sim's device model, for tests that make the system do something on its own. */
+export function simDevice(): Sim['device'] {
+  return sim.device;
+}
+
 /** Starts a sim with the app's model and a store; call once per test file. */
 export function useSim(seed: string): void {
   beforeAll(async () => {

@@ -26,7 +26,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-function journey(session: string, screens: string[], tapMs: number) {
+function journey(session: string, screens: string[], tapMs: number, extra: object = {}) {
   store.createSession({
     id: session,
     run: 'r',
@@ -52,6 +52,7 @@ function journey(session: string, screens: string[], tapMs: number) {
     signal: new AbortController().signal,
     scope: new ResourceScope(session),
     status: () => undefined,
+    ...extra,
   };
   const j = new Journey(ctx, phone, { name: 'timing', steps: [] } as unknown as Scenario);
   const step = (name: string, options: unknown) =>
@@ -72,6 +73,27 @@ const policy = screen(
   '[60,600][1020,1400]',
 );
 const home = screen([{ pkg: PKG, text: '首页', b: '[0,0][1080,200]' }]);
+
+describe('PERM_PROMPT requestedBy from the hooks', () => {
+  it("is 'app' when the hooks fed the journey the app's requestPermissions just before", async () => {
+    const feed = {
+      since: (t: number) => [{ t: Math.max(t, 0), permissions: ['android.permission.CAMERA'] }],
+    };
+    const { step, markers } = journey('perm-hooks', [cameraPrompt, home], 0, { permissionRequests: feed });
+    await step('permission', { answer: 'allow', timeout: 2, optional: false });
+    const prompt = (await markers()).find((x) => x.name === 'PERM_PROMPT');
+    expect(prompt?.detail).toMatchObject({ requestedBy: 'app', requestedVia: 'hooks' });
+  });
+
+  it("is 'os' when the hooks were attached and saw no request (and logcat shows none from the app)", async () => {
+    const { step, markers } = journey('perm-quiet', [cameraPrompt, home], 0, {
+      permissionRequests: { since: () => [] },
+    });
+    await step('permission', { answer: 'allow', timeout: 2, optional: false });
+    const prompt = (await markers()).find((x) => x.name === 'PERM_PROMPT');
+    expect(prompt?.detail).toMatchObject({ requestedBy: 'os', requestedVia: 'hooks+logcat' });
+  });
+});
 
 describe('markers are stamped when the tap is issued', () => {
   it('POLICY_ACCEPTED and its TAP carry the issue time of a 1.5 s tap, not its completion', async () => {

@@ -25,7 +25,12 @@ export const PERMISSION_IDS = {
 export const AUTO_DENY_AFTER = 2;
 
 export type GrantResults = Record<string, boolean>;
-type Answer = 'allow' | 'deny' | 'denyDontAsk';
+/** Who started the grant activity: the app (requestPermissions) or the system on its behalf. */
+type StartedBy = 'app' | 'system';
+/** Process.SYSTEM_UID: system_server. */
+const SYSTEM_UID = 1000;
+/** `gone`: the app's process went away with the prompt unanswered (force-stop, uninstall, crash). */
+type Answer = 'allow' | 'deny' | 'denyDontAsk' | 'gone';
 
 export class PermissionController {
   private readonly refusals = new Map<string, number>();
@@ -33,6 +38,8 @@ export class PermissionController {
   /** One prompt at a time, as the controller's activity queues requests. */
   private chain: Promise<unknown> = Promise.resolve();
   private nextId = 1;
+  /** Prompts on screen by window id, so one whose app goes away can be ended. */
+  private readonly open = new Map<string, { pkg: string; finish: (answer: Answer) => void }>();
 
   constructor(private readonly device: SimDevice) {
     device.on('uninstalled', (pkg) => this.forget(pkg));
@@ -42,6 +49,16 @@ export class PermissionController {
   forget(pkg: string): void {
     for (const k of [...this.refusals.keys()]) if (k.startsWith(`${pkg} `)) this.refusals.delete(k);
     for (const k of [...this.dontAsk]) if (k.startsWith(`${pkg} `)) this.dontAsk.delete(k);
+  }
+
+  /**
+   * The app's process went away: its prompts close unanswered, as Android finishes the grant activity
+   * with its caller. Without this the queue would wait for an answer forever and no later request on
+   * this sim — of any app, in any later session — would ever show a prompt.
+   */
+  cancel(pkg: string): void {
+    // finish() removes the entry, so iterate over a copy.
+    for (const p of [...this.open.values()]) if (p.pkg === pkg) p.finish('gone');
   }
 
   /** How many times the user refused a group for a package (for tests and dumpsys-like views). */
@@ -55,12 +72,35 @@ export class PermissionController {
    * `onPermissionResult` (via `device.setPermission` for answered prompts).
    */
   request(pkg: string, permissions: string[], appLabel: string): Promise<GrantResults> {
-    const run = this.chain.then(() => this.requestNow(pkg, permissions, appLabel));
+    return this.enqueue(pkg, permissions, appLabel, 'app');
+  }
+
+  /**
+   * The system asks on the app's behalf, without the app calling requestPermissions: Android 13's
+   * notification prompt for apps targeting 12 or lower (PackageManager.ACTION_REQUEST_PERMISSIONS_FOR_OTHER,
+   * started by system_server). Journeys must mark such prompts `requestedBy: 'os'`.
+   */
+  requestForOther(pkg: string, permissions: string[], appLabel: string): Promise<GrantResults> {
+    return this.enqueue(pkg, permissions, appLabel, 'system');
+  }
+
+  private enqueue(
+    pkg: string,
+    permissions: string[],
+    label: string,
+    startedBy: StartedBy,
+  ): Promise<GrantResults> {
+    const run = this.chain.then(() => this.requestNow(pkg, permissions, label, startedBy));
     this.chain = run.catch(() => undefined);
     return run;
   }
 
-  private async requestNow(pkg: string, permissions: string[], label: string): Promise<GrantResults> {
+  private async requestNow(
+    pkg: string,
+    permissions: string[],
+    label: string,
+    startedBy: StartedBy,
+  ): Promise<GrantResults> {
     const installed = this.device.packages.get(pkg);
     const results: GrantResults = {};
     const groups = new Map<string, string[]>();
@@ -79,6 +119,11 @@ export class PermissionController {
     }
     for (const [group, perms] of groups) {
       const key = `${pkg} ${group}`;
+      // The app went away (with an earlier group's prompt open): nothing more is asked for it.
+      if (this.device.pidOf(pkg) === undefined) {
+        for (const p of perms) results[p] = false;
+        continue;
+      }
       // A group granted earlier in this request (or meanwhile) is not asked again.
       if (perms.every((p) => installed?.granted.has(p))) {
         for (const p of perms) results[p] = true;
@@ -92,8 +137,8 @@ export class PermissionController {
         for (const p of perms) results[p] = false;
         continue;
       }
-      answer = await this.prompt(pkg, group, label, (this.refusals.get(key) ?? 0) > 0);
-      if (this.device.pidOf(pkg) === undefined) {
+      answer = await this.prompt(pkg, group, label, (this.refusals.get(key) ?? 0) > 0, startedBy);
+      if (answer === 'gone' || this.device.pidOf(pkg) === undefined) {
         for (const p of perms) results[p] = false;
         continue;
       }
@@ -108,7 +153,13 @@ export class PermissionController {
     return results;
   }
 
-  private prompt(pkg: string, group: string, label: string, offerDontAsk: boolean): Promise<Answer> {
+  private prompt(
+    pkg: string,
+    group: string,
+    label: string,
+    offerDontAsk: boolean,
+    startedBy: StartedBy,
+  ): Promise<Answer> {
     return new Promise((resolve) => {
       const locale = localeOf(this.device.props.get('persist.sys.locale'));
       const texts = BUTTON_TEXTS[locale] as Record<string, string>;
@@ -155,9 +206,11 @@ export class PermissionController {
         }),
       ];
       const finish = (answer: Answer): void => {
+        if (!this.open.delete(id)) return;
         this.device.ui.close(id);
         resolve(answer);
       };
+      this.open.set(id, { pkg, finish });
       const win: UiWindow = {
         id,
         kind: 'system',
@@ -180,10 +233,16 @@ export class PermissionController {
         // BACK on the prompt is a refusal, as on Android.
         onBack: () => finish('deny'),
       };
+      // As ActivityTaskManager logs the grant activity's start: who started it is what tells an app's
+      // request from the system's (src/ui/prompt-origin.ts reads this line on devices too).
+      const [action, uid] =
+        startedBy === 'app'
+          ? ['REQUEST_PERMISSIONS', this.device.packages.get(pkg)?.uid ?? 0]
+          : ['REQUEST_PERMISSIONS_FOR_OTHER', SYSTEM_UID];
       this.device.writeLog(
         'I',
         'ActivityTaskManager',
-        `START u0 {act=android.content.pm.action.REQUEST_PERMISSIONS pkg=${PERMISSION_CONTROLLER} cmp=${PERMISSION_CONTROLLER}/.permission.ui.GrantPermissionsActivity} from uid ${this.device.packages.get(pkg)?.uid ?? 0}`,
+        `START u0 {act=android.content.pm.action.${action} pkg=${PERMISSION_CONTROLLER} cmp=${PERMISSION_CONTROLLER}/.permission.ui.GrantPermissionsActivity} from uid ${uid}`,
       );
       this.device.ui.openSystem(win);
     });

@@ -81,6 +81,7 @@ export class SimUi {
 
   /** The app's process went away: its windows go with it. */
   clearApp(pkg: string): void {
+    this.permissions.cancel(pkg);
     this.appWindows.delete(pkg);
     for (let i = this.systemWindows.length - 1; i >= 0; i--) {
       if ((this.systemWindows[i] as UiWindow).forPackage === pkg) this.systemWindows.splice(i, 1);

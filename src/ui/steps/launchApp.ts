@@ -17,6 +17,8 @@ export const launchApp = defineExecutor({
       }
     }
     j.policy = o.permissions;
+    // Grant-activity starts logged before this launch are not this app's requests (prompt-origin.ts).
+    await j.origins.ready();
     j.mark('LAUNCH', j.pkg, { clearState: o.clearState, permissions: o.permissions });
     await startApp(device, j.pkg);
     await j.look();

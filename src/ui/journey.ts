@@ -187,8 +187,7 @@ export class Journey {
           t,
         );
       } else this.origins.still(t);
-      const policyAnswer =
-        this.policy === 'grantAll' ? 'allow' : this.policy === 'denyAll' ? 'deny' : undefined;
+      const policyAnswer = this.policyAnswer();
       if ((opts.answer ?? true) && policyAnswer) {
         await this.answerPrompt(prompt, policyAnswer, 'policy');
         return this.look({ answer: false });
@@ -197,6 +196,11 @@ export class Journey {
       this.#promptKey = null;
     }
     return screen;
+  }
+
+  /** How the scenario's permission policy answers a prompt; undefined under `default` (a step decides). */
+  policyAnswer(): PermissionAnswer | undefined {
+    return this.policy === 'grantAll' ? 'allow' : this.policy === 'denyAll' ? 'deny' : undefined;
   }
 
   /**

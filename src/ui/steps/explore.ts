@@ -24,7 +24,8 @@ export function avoided(n: PageNode, extra: readonly string[]): string | undefin
 /**
  * Bounded breadth-first exploration: on each screen, tap the clickable elements not tapped yet (in a
  * seeded order), never one whose text is on the avoid list; back out of other apps; go back when a
- * screen has nothing left. Permission prompts and policy dialogs are handled by the watchers.
+ * screen has nothing left. Policy dialogs are handled by the watchers; permission prompts are answered by
+ * the scenario's policy, or denied under `default`.
  */
 export const explore = defineExecutor({
   name: 'explore',
@@ -38,8 +39,11 @@ export const explore = defineExecutor({
       j.checkAborted();
       const s = await j.look();
       if (s.prompt) {
-        // Under the `default` policy nobody else answers: deny, as a cautious user would.
-        await j.answerPrompt(s.prompt, 'deny', 'step');
+        // The watcher answered the first prompt by the scenario's policy (launchApp.permissions), but a
+        // prompt right behind it (the next group) is left to us: answer it by the same policy. Under
+        // `default` nobody else answers: deny, as a cautious user would.
+        const policy = j.policyAnswer();
+        await j.answerPrompt(s.prompt, policy ?? 'deny', policy ? 'policy' : 'step');
         continue;
       }
       if (s.pkg !== j.pkg) {

@@ -12,6 +12,7 @@ import { EXECUTORS } from '../../src/ui/steps/index.ts';
 import { cameraPrompt, fakeDevice, screen, ScriptedPhone } from './fake-phone.ts';
 
 /**
+ * Journeys against a scripted phone (what cannot run here: timing and prompt sequences on demand).
  * Consent and permission markers carry the time the tap was issued: the app reacts while a slow tap
  * (Appium → ADB on a loaded host) is still in flight, so stamping on return would put the app's reads
  * right after an accept before the accept.
@@ -61,7 +62,7 @@ function journey(session: string, screens: string[], tapMs: number, extra: objec
     await store.writer.flush();
     return store.events(session, { type: 'marker' }).map((e) => ({ ...(e.data as MarkerData), t: e.t }));
   };
-  return { phone, step, markers };
+  return { j, phone, step, markers };
 }
 
 const policy = screen(
@@ -127,4 +128,45 @@ describe('markers are stamped when the tap is issued', () => {
     expect(denied.t).toBeLessThan(tap.issuedAt + 100);
     expect(prompt.t).toBeLessThanOrEqual(denied.t);
   }, 15_000);
+});
+
+const PC = 'com.android.permissioncontroller';
+const contactsPrompt = screen(
+  [
+    {
+      pkg: PC,
+      id: `${PC}:id/permission_message`,
+      text: 'Allow 示例 to access your contacts?',
+      b: '[88,1500][992,1700]',
+    },
+    { pkg: PC, id: `${PC}:id/permission_allow_button`, text: 'Allow', click: true, b: '[88,1720][992,1850]' },
+    { pkg: PC, id: `${PC}:id/permission_deny_button`, text: 'Deny', click: true, b: '[88,1870][992,2000]' },
+  ],
+  '[48,1440][1032,2060]',
+);
+const menu = screen([
+  { pkg: PKG, text: '首页', b: '[0,0][1080,200]' },
+  { pkg: PKG, text: '设置', click: true, b: '[0,300][1080,400]' },
+]);
+
+describe('explore answers prompts by the scenario policy', () => {
+  it('grants prompts one behind the other under launchApp grantAll (never denies them)', async () => {
+    const { j, step, markers } = journey('explore-grant', [cameraPrompt, contactsPrompt, menu], 0);
+    j.policy = 'grantAll';
+    await step('explore', { maxSteps: 1, seed: 0, avoid: [] });
+    const m = await markers();
+    const answers = m.filter((x) => x.name === 'PERM_GRANTED' || x.name === 'PERM_DENIED');
+    expect(answers.map((x) => [x.name, x.detail?.by])).toEqual([
+      ['PERM_GRANTED', 'policy'],
+      ['PERM_GRANTED', 'policy'],
+    ]);
+    expect(m.filter((x) => x.name === 'TAP').at(-1)?.arg).toBe('设置');
+  });
+
+  it('denies under the default policy, as a cautious user', async () => {
+    const { step, markers } = journey('explore-default', [cameraPrompt, menu], 0);
+    await step('explore', { maxSteps: 1, seed: 0, avoid: [] });
+    const m = await markers();
+    expect(m.filter((x) => x.name === 'PERM_DENIED').map((x) => x.detail?.by)).toEqual(['step']);
+  });
 });

@@ -12,7 +12,9 @@ export const piBg001 = defineRule({
   severity: 'H',
   params: z
     .object({
-      /** The background stay must last ≥5 min [P] (the 5 s [P] grace is the phases' backgroundGraceMs). */
+      /** Reads in the first 5 s [P] after BG or SCREEN_OFF are the app pausing, not background collection. */
+      graceMs: z.number().min(0).default(5000),
+      /** The background stay must last ≥5 min [P]. */
       minDwellMs: z.number().min(0).default(300_000),
     })
     .strict(),
@@ -31,7 +33,7 @@ export const piBg001 = defineRule({
     >();
     for (const call of ctx.derived.piReads) {
       if (call.fg) continue;
-      const stay = stays.find((b) => call.t >= b.effectiveFrom && call.t <= b.to);
+      const stay = stays.find((b) => call.t >= b.from + ctx.params.graceMs && call.t <= b.to);
       const who = stay && ctx.derived.collectorOf(call);
       if (!stay || !who) continue;
       const key = `${who.id}|${stay.marker.id}`;

@@ -8,12 +8,14 @@ import {
   POLICY_WORDS,
   REFUSE_WORDS,
 } from '../data/consent-keywords.ts';
-import type { EvItem } from '../session-evidence.ts';
-import type { ConsentDialogEvent } from '../ui-events.ts';
+import type { EvItem, EvMarker, SessionEvidence } from '../session-evidence.ts';
+import type { ConsentDialogEvent, ForegroundEvent } from '../ui-events.ts';
 import { evidenceIds, fmtT, listWords, sentence } from './common.ts';
 import { matchesWord, textOf } from './labels.ts';
+import { SYSTEM_UI_PACKAGES } from './permissions.ts';
+import { targetPackage } from './start.ts';
 import { defineRule, type Violation } from './types.ts';
-import { describeWindow, INFO_KINDS, isCloseTap, isNeutralTap, jumpAfter, windowLives } from './windows.ts';
+import { describeWindow, INFO_KINDS, isCloseTap, isNeutralTap, windowLives } from './windows.ts';
 
 export const deceiveShake001 = defineRule({
   id: 'DECEIVE-SHAKE-001',
@@ -48,21 +50,27 @@ export const deceiveShake001 = defineRule({
       if (accel === null && rot === null) continue;
       const sub = (accel ?? 0) < p.minAccel && (rot ?? 0) < p.minRotationDeg && (dur ?? 0) < p.minDurationMs;
       if (!sub) continue;
+      // A journey may stamp SHAKE when the profile has finished playing; a hypersensitive detector fires
+      // within its first moments. So the shake counts from its start (t − duration), but never before
+      // the previous journey marker (a jump before the shake began is not the shake's).
+      const prev = previousMarker(ctx.ev.markers, s);
+      const from = Math.max(s.t - (dur ?? 0), prev ? prev.t : -Infinity);
       // Only information windows (ads, splash, pop-ups): deliberate in-app shake features are out of scope.
-      const w = windows.find((x) => x.visibleAt <= s.t && x.until >= s.t);
+      const w = windows.find((x) => x.visibleAt <= s.t && x.until >= from);
       if (!w) continue;
-      const jump = jumpAfter(ctx.ev, s.t, p.jumpWithinMs);
+      const jump = firstJump(ctx.ev, from, s.t + p.jumpWithinMs);
       if (!jump) continue;
       violations.push({
         key: `${s.id}`,
         t: s.t,
-        evidence: [w.snapshots[0]?.id ?? s.id, s.id, jump.id].filter((x, i, a) => a.indexOf(x) === i),
+        // In time order (event ids are): the jump may precede a marker stamped after the shake.
+        evidence: evidenceIds([w.snapshots[0]?.id ?? s.id, s.id, jump.id].sort((a, b) => a - b)),
         data: {
           profile: s.arg,
           accel,
           rotationDeg: rot,
           durationMs: dur,
-          to: jump.data.package,
+          to: jump.to,
           window: describeWindow(w),
         },
       });
@@ -153,8 +161,64 @@ export const deceiveJump001 = defineRule({
   },
 });
 
+/**
+ * Packages whose coming to the front is not a jump out of the app: system UI drawn over it (permission
+ * prompts, the status bar) and the home screen (the app exiting is PERM-001's business). The browser
+ * (com.android.chrome) and the app store (com.android.vending) are jumps: they are where ads lead.
+ */
 function isSystem(pkg: string): boolean {
-  return pkg === 'android' || pkg.startsWith('com.android.') || pkg.endsWith('.permissioncontroller');
+  return SYSTEM_UI_PACKAGES.includes(pkg) || HOME_PACKAGE.test(pkg);
+}
+
+/** Launchers: AOSP, Pixel, and the usual CN OEM home screens. */
+const HOME_PACKAGE = /(^|\.)(launcher3?|nexuslauncher|home)$|\.launcher$/;
+
+/** The journey marker just before `m` (any kind), if any. */
+function previousMarker(markers: readonly EvMarker[], m: EvMarker): EvMarker | undefined {
+  let prev: EvMarker | undefined;
+  for (const x of markers) {
+    if (x.id === m.id) break;
+    if (x.t <= m.t) prev = x;
+  }
+  return prev;
+}
+
+/**
+ * The first jump in (from, until]: the foreground changing to another (non-system) package or from
+ * one page of the app to another, or the app firing an activity Intent at another package — an attempt counts even when the
+ * target is not installed (RULES.md §3 (2): failed calls are still attempts).
+ */
+function firstJump(ev: SessionEvidence, from: number, until: number): { id: number; to: string } | undefined {
+  const app = ev.session.appPackage;
+  const other = (pkg: string | null | undefined): pkg is string =>
+    typeof pkg === 'string' && pkg !== '' && pkg !== app && !isSystem(pkg);
+  let best: { id: number; t: number; to: string } | undefined;
+  let before: ForegroundEvent | undefined;
+  for (const f of ev.foregrounds) {
+    if (f.t <= from) {
+      before = f.data;
+      continue;
+    }
+    if (f.t > until) break;
+    // Another app, or another page of the app itself (an ad's landing page) opened from the app.
+    const inApp = before?.package === app && f.data.package === app && f.data.activity !== before.activity;
+    if (other(f.data.package) || inApp) {
+      best = { id: f.id, t: f.t, to: inApp ? `${f.data.package}/${f.data.activity}` : f.data.package };
+      break;
+    }
+    before = f.data;
+  }
+  for (const c of ev.apiCalls) {
+    if (c.t <= from) continue;
+    if (c.t > until || (best && c.t >= best.t)) break;
+    if (c.category !== 'associated-start' || !c.api.endsWith('.startActivity')) continue;
+    const to = targetPackage(c.args);
+    if (other(to)) {
+      best = { id: c.id, t: c.t, to };
+      break;
+    }
+  }
+  return best && { id: best.id, to: best.to };
 }
 
 const APK_MIME = 'application/vnd.android.package-archive';

@@ -27,6 +27,12 @@ export const piFreq001 = defineRule({
       continuousLocationCategories: z
         .array(z.string())
         .default(['地图导航', '网络约车', '用车服务', '运动健身']),
+      /**
+       * In those categories the feature is in use when the user started it: a TAP at most 3 s [P, RULES.md
+       * §3 (5)] before the series' first read, or every read of it in the foreground. A series the user
+       * never started (e.g. in the background) is outside the feature and is measured.
+       */
+      featureTapMs: z.number().min(0).default(3000),
     })
     .strict(),
   needs: ['hooks'],
@@ -39,6 +45,8 @@ export const piFreq001 = defineRule({
       key: string;
       type: string;
       actor: string;
+      /** Location in a continuous-need category: exempt while the user uses the feature. */
+      continuousNeed: boolean;
       ts: number[];
       calls: EvApiCall[];
     }
@@ -50,10 +58,17 @@ export const piFreq001 = defineRule({
       let byType = byActor.get(who.id);
       if (!byType) byActor.set(who.id, (byType = new Map()));
       for (const type of call.data) {
-        if (!isPi(type) || (continuous && LOCATION_TYPES.has(type))) continue;
+        if (!isPi(type)) continue;
         let s = byType.get(type);
         if (!s) {
-          s = { key: `${type}|${who.id}`, type, actor: who.name, ts: [], calls: [] };
+          s = {
+            key: `${type}|${who.id}`,
+            type,
+            actor: who.name,
+            continuousNeed: continuous && LOCATION_TYPES.has(type),
+            ts: [],
+            calls: [],
+          };
           byType.set(type, s);
           all.push(s);
         }
@@ -77,7 +92,12 @@ export const piFreq001 = defineRule({
         const li = kept[kept.length - 1];
         if (li !== undefined) {
           const lt = s.ts[li] as number;
-          if (t - lt <= p.dedupeMs) continue;
+          // One read through wrappers shows up as several calls with the same stack (RULES.md: identical stacks).
+          if (
+            t - lt <= p.dedupeMs &&
+            sameStack((s.calls[li] as EvApiCall).stack, (s.calls[i] as EvApiCall).stack)
+          )
+            continue;
           // A read right after one that returned nothing is a retry, not a new collection (FP trap).
           if ((s.calls[li] as EvApiCall).retNull && t - lt <= p.maxPeriodMs) continue;
         }
@@ -94,10 +114,17 @@ export const piFreq001 = defineRule({
         start = i;
       }
       if (!best) continue;
+      if (s.continuousNeed) {
+        const run = kept.slice(best[0], best[1] + 1).map((i) => s.calls[i] as EvApiCall);
+        const started = ctx.derived.tapBefore(tAt(best[0]), p.featureTapMs) !== undefined;
+        if (started || run.every((c) => c.fg)) continue;
+      }
       const gaps: number[] = [];
       for (let k = best[0] + 1; k <= best[1]; k++) gaps.push(tAt(k) - tAt(k - 1));
       gaps.sort((a, b) => a - b);
-      const period = gaps[Math.floor(gaps.length / 2)] as number;
+      // Measured to 0.1 s: timers jitter by milliseconds, and a read "every 2 s" that lands 3 ms late is
+      // still the ≤2 s [T] case.
+      const period = Math.round((gaps[Math.floor(gaps.length / 2)] as number) / 100) * 100;
       const first = { t: tAt(best[0]) };
       const last = { t: tAt(best[1]) };
       const run = kept
@@ -127,3 +154,10 @@ export const piFreq001 = defineRule({
     return `${sentence(String(d.actor))} read ${piLabel(String(d.type))} every ${fmtT(Number(d.periodMs))} (${Number(d.reads)} times from ${fmtT(Number(d.fromT))} to ${fmtT(Number(d.toT))}).`;
   },
 });
+
+function sameStack(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -82,6 +82,24 @@ export interface EvApiCall {
   times: readonly number[] | null;
 }
 
+/** The stored flow fields the read model keeps (a full flow row or a summary without bodies). */
+export type FlowFields = Pick<
+  StoredFlow,
+  | 'id'
+  | 'eventId'
+  | 't'
+  | 'method'
+  | 'url'
+  | 'host'
+  | 'scheme'
+  | 'status'
+  | 'tls'
+  | 'matches'
+  | 'requestHeaders'
+  | 'responseHeaders'
+  | 'error'
+>;
+
 export interface EvFlow {
   /** The `flow` event id (what findings cite). */
   id: number;
@@ -180,47 +198,213 @@ export function sessionInfo(
 }
 
 /**
- * Builds the read model from stored rows. Events of one type must come in (t, id) order (the store's
- * order); different types may come one after the other. `eventCount` counts the events read.
+ * Builds the read model from stored rows. Events may come in any order (each list is put in (t, id) order
+ * at the end); `eventCount` counts the events read.
  */
 export function buildSessionEvidence(
   session: EvSession,
   events: Iterable<StoredEvent>,
-  flows: readonly StoredFlow[],
+  flows: readonly FlowFields[],
   snapshots: readonly StoredUiSnapshot[],
   identity: Identity | null,
 ): SessionEvidence {
-  const ev: SessionEvidence = {
-    session,
-    identity,
-    eventCount: 0,
-    markers: [],
-    apiCalls: [],
-    flows: [],
-    windows: [],
-    consentDialogs: [],
-    foregrounds: [],
-    processStarts: [],
-    processDeaths: [],
-    permissionStates: [],
-    endT: snapshots.reduce((m, s) => Math.max(m, s.t), 0),
-    snapshots: snapshots.map((s) => ({
-      id: s.eventId,
-      t: s.t,
-      package: s.package,
-      activity: s.activity,
-      screenshot: s.screenshot,
-    })),
-    probeGaps: [],
-    malformed: {},
-  };
+  const b = new EvidenceBuilder(session, snapshots, identity);
+  for (const e of events) b.event(e.id, e.t, e.type, e.data);
+  addFlows(b.ev, flows);
+  return b.finish();
+}
+
+/** The payload of an API call: everything but its id and time (shared by identical calls). */
+type ApiPayload = Omit<EvApiCall, 'id' | 't'>;
+
+/**
+ * Distinct payload texts remembered while loading. A session repeats a handful of calls hundreds of
+ * thousands of times; remembering more would only hold the texts of one-off calls in memory.
+ */
+const PAYLOAD_CACHE_LIMIT = 20_000;
+
+/** Accumulates one session's read model from stored events (parsed, or as JSON text for API calls). */
+class EvidenceBuilder {
+  readonly ev: SessionEvidence;
   // Interned by (length, last element), then compared element-wise: a hit allocates nothing (a session
   // repeats a handful of stacks hundreds of thousands of times; stacks share their first, hooked frame).
-  const interned = new Map<number, Map<unknown, (readonly string[])[]>>();
-  const intern = (list: unknown): readonly string[] => {
+  private readonly interned = new Map<number, Map<unknown, (readonly string[])[]>>();
+  private readonly names = new Map<string, string>();
+  /** API payload JSON text → what it reduces to (null: malformed). Identical texts parse identically. */
+  private readonly payloads = new Map<string, ApiPayload | null>();
+
+  constructor(session: EvSession, snapshots: readonly StoredUiSnapshot[], identity: Identity | null) {
+    this.ev = {
+      session,
+      identity,
+      eventCount: 0,
+      markers: [],
+      apiCalls: [],
+      flows: [],
+      windows: [],
+      consentDialogs: [],
+      foregrounds: [],
+      processStarts: [],
+      processDeaths: [],
+      permissionStates: [],
+      endT: snapshots.reduce((m, s) => Math.max(m, s.t), 0),
+      snapshots: snapshots.map((s) => ({
+        id: s.eventId,
+        t: s.t,
+        package: s.package,
+        activity: s.activity,
+        screenshot: s.screenshot,
+      })),
+      probeGaps: [],
+      malformed: {},
+    };
+  }
+
+  /**
+   * One API call from its stored JSON text. Identical texts (the bulk of a hook-heavy session) are parsed
+   * once: the call shares the payload's interned strings and lists and costs one small object.
+   */
+  apiJson(id: number, t: number, json: string): void {
+    const ev = this.ev;
+    ev.eventCount++;
+    if (t > ev.endT) ev.endT = t;
+    let p = this.payloads.get(json);
+    if (p === undefined) {
+      let d: unknown;
+      try {
+        d = JSON.parse(json);
+      } catch (err) {
+        this.bad('api', `unparseable JSON (${(err as Error).message})`, id);
+        return;
+      }
+      p = this.apiPayload(d);
+      if (this.payloads.size < PAYLOAD_CACHE_LIMIT) this.payloads.set(json, p);
+    }
+    if (p === null) this.bad('api', 'no api', id);
+    else this.pushApi(id, t, p);
+  }
+
+  /** One stored event whose data is already parsed. */
+  event(id: number, t: number, type: string, data: unknown): void {
+    const ev = this.ev;
+    ev.eventCount++;
+    if (t > ev.endT) ev.endT = t;
+    switch (type) {
+      case 'marker': {
+        const d = data as Partial<MarkerData> | null;
+        if (!d || typeof d.name !== 'string') {
+          this.bad('marker', 'no name', id);
+          break;
+        }
+        ev.markers.push({
+          id,
+          t,
+          name: d.name,
+          arg: typeof d.arg === 'string' ? d.arg : null,
+          detail: d.detail && typeof d.detail === 'object' ? d.detail : {},
+        });
+        break;
+      }
+      case 'api': {
+        const p = this.apiPayload(data);
+        if (p === null) this.bad('api', 'no api', id);
+        else this.pushApi(id, t, p);
+        break;
+      }
+      case UI_EVENT_TYPES.window:
+        this.parse(windowEventSchema, id, t, type, data, ev.windows);
+        break;
+      case UI_EVENT_TYPES.consentDialog:
+        this.parse(consentDialogSchema, id, t, type, data, ev.consentDialogs);
+        break;
+      case UI_EVENT_TYPES.foreground:
+        this.parse(foregroundSchema, id, t, type, data, ev.foregrounds);
+        break;
+      case UI_EVENT_TYPES.processStart:
+        this.parse(processEventSchema, id, t, type, data, ev.processStarts);
+        break;
+      case UI_EVENT_TYPES.processDied:
+        this.parse(processEventSchema, id, t, type, data, ev.processDeaths);
+        break;
+      case UI_EVENT_TYPES.permissionState:
+        this.parse(permissionStateSchema, id, t, type, data, ev.permissionStates);
+        break;
+      case UI_EVENT_TYPES.hooksUnavailable:
+      case UI_EVENT_TYPES.trafficUnavailable:
+      case UI_EVENT_TYPES.uiUnavailable: {
+        const r = probeUnavailableSchema.safeParse(data ?? {});
+        const probe = type.slice(0, type.indexOf('-')) as Probe;
+        ev.probeGaps.push({ id, t, probe, reason: r.success ? r.data.reason : 'no reason recorded' });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  /** The read model with every event list in (t, id) order (rules binary-search them). */
+  finish(): SessionEvidence {
+    const ev = this.ev;
+    for (const list of [
+      ev.markers,
+      ev.apiCalls,
+      ev.windows,
+      ev.consentDialogs,
+      ev.foregrounds,
+      ev.processStarts,
+      ev.processDeaths,
+      ev.permissionStates,
+      ev.probeGaps,
+    ] as { id: number; t: number }[][]) {
+      if (!inTimeOrder(list)) list.sort(byTimeThenId);
+    }
+    return ev;
+  }
+
+  private apiPayload(data: unknown): ApiPayload | null {
+    const d = data as Partial<ApiCallData> | null;
+    if (!d || typeof d.api !== 'string') return null;
+    const category = this.name(typeof d.category === 'string' ? d.category : '');
+    const keep = KEEP_VALUES.has(category);
+    const times = Array.isArray(d.times) ? d.times.filter(isFiniteNumber) : null;
+    return {
+      api: this.name(d.api),
+      category,
+      data: this.intern(d.data),
+      stack: this.intern(d.stack),
+      sdk: typeof d.sdk === 'string' ? this.name(d.sdk) : null,
+      fg: d.fg !== false,
+      process: this.name(typeof d.process === 'string' ? d.process : ''),
+      args: keep && Array.isArray(d.args) ? d.args : null,
+      ret: keep ? d.ret : undefined,
+      retNull: d.ret === null || d.ret === undefined,
+      times: times && times.length > 0 ? times : null,
+    };
+  }
+
+  private pushApi(id: number, t: number, p: ApiPayload): void {
+    // Same property order as the payload, so every call shares one hidden class.
+    this.ev.apiCalls.push({
+      id,
+      t,
+      api: p.api,
+      category: p.category,
+      data: p.data,
+      stack: p.stack,
+      sdk: p.sdk,
+      fg: p.fg,
+      process: p.process,
+      args: p.args,
+      ret: p.ret,
+      retNull: p.retNull,
+      times: p.times,
+    });
+  }
+
+  private intern(list: unknown): readonly string[] {
     if (!Array.isArray(list) || list.length === 0) return EMPTY;
-    let byLast = interned.get(list.length);
-    if (!byLast) interned.set(list.length, (byLast = new Map()));
+    let byLast = this.interned.get(list.length);
+    if (!byLast) this.interned.set(list.length, (byLast = new Map()));
     const last: unknown = list[list.length - 1];
     const bucket = byLast.get(last);
     if (bucket) {
@@ -230,115 +414,49 @@ export function buildSessionEvidence(
     if (bucket) bucket.push(strs);
     else byLast.set(last, [strs]);
     return strs;
-  };
-  const names = new Map<string, string>();
-  const name = (s: string): string => {
-    let hit = names.get(s);
-    if (hit === undefined) names.set(s, (hit = s));
+  }
+
+  private name(s: string): string {
+    let hit = this.names.get(s);
+    if (hit === undefined) this.names.set(s, (hit = s));
     return hit;
-  };
-  const bad = (type: string, why: string, id: number): void => {
-    ev.malformed[type] = (ev.malformed[type] ?? 0) + 1;
+  }
+
+  private bad(type: string, why: string, id: number): void {
+    this.ev.malformed[type] = (this.ev.malformed[type] ?? 0) + 1;
     log.debug({ type, id, why }, 'analysis: ignoring malformed event');
-  };
-  const parse = <T>(
+  }
+
+  private parse<T>(
     schema: {
       safeParse(v: unknown): { success: true; data: T } | { success: false; error: { message: string } };
     },
-    e: StoredEvent,
+    id: number,
+    t: number,
+    type: string,
+    data: unknown,
     into: EvItem<T>[],
-  ): void => {
-    const r = schema.safeParse(e.data);
-    if (r.success) into.push({ id: e.id, t: e.t, data: r.data });
-    else bad(e.type, r.error.message, e.id);
-  };
-
-  for (const e of events) {
-    ev.eventCount++;
-    if (e.t > ev.endT) ev.endT = e.t;
-    switch (e.type) {
-      case 'marker': {
-        const d = e.data as Partial<MarkerData> | null;
-        if (!d || typeof d.name !== 'string') {
-          bad('marker', 'no name', e.id);
-          break;
-        }
-        ev.markers.push({
-          id: e.id,
-          t: e.t,
-          name: d.name,
-          arg: typeof d.arg === 'string' ? d.arg : null,
-          detail: d.detail && typeof d.detail === 'object' ? d.detail : {},
-        });
-        break;
-      }
-      case 'api': {
-        const d = e.data as Partial<ApiCallData> | null;
-        if (!d || typeof d.api !== 'string') {
-          bad('api', 'no api', e.id);
-          break;
-        }
-        const category = name(typeof d.category === 'string' ? d.category : '');
-        const keep = KEEP_VALUES.has(category);
-        const times = Array.isArray(d.times) ? d.times.filter(isFiniteNumber) : null;
-        ev.apiCalls.push({
-          id: e.id,
-          t: e.t,
-          api: name(d.api),
-          category,
-          data: intern(d.data),
-          stack: intern(d.stack),
-          sdk: typeof d.sdk === 'string' ? name(d.sdk) : null,
-          fg: d.fg !== false,
-          process: name(typeof d.process === 'string' ? d.process : ''),
-          args: keep && Array.isArray(d.args) ? d.args : null,
-          ret: keep ? d.ret : undefined,
-          retNull: d.ret === null || d.ret === undefined,
-          times: times && times.length > 0 ? times : null,
-        });
-        break;
-      }
-      case UI_EVENT_TYPES.window:
-        parse(windowEventSchema, e, ev.windows);
-        break;
-      case UI_EVENT_TYPES.consentDialog:
-        parse(consentDialogSchema, e, ev.consentDialogs);
-        break;
-      case UI_EVENT_TYPES.foreground:
-        parse(foregroundSchema, e, ev.foregrounds);
-        break;
-      case UI_EVENT_TYPES.processStart:
-        parse(processEventSchema, e, ev.processStarts);
-        break;
-      case UI_EVENT_TYPES.processDied:
-        parse(processEventSchema, e, ev.processDeaths);
-        break;
-      case UI_EVENT_TYPES.permissionState:
-        parse(permissionStateSchema, e, ev.permissionStates);
-        break;
-      case UI_EVENT_TYPES.hooksUnavailable:
-      case UI_EVENT_TYPES.trafficUnavailable:
-      case UI_EVENT_TYPES.uiUnavailable: {
-        const r = probeUnavailableSchema.safeParse(e.data ?? {});
-        const probe = e.type.slice(0, e.type.indexOf('-')) as Probe;
-        ev.probeGaps.push({
-          id: e.id,
-          t: e.t,
-          probe,
-          reason: r.success ? r.data.reason : 'no reason recorded',
-        });
-        break;
-      }
-      default:
-        break;
-    }
+  ): void {
+    const r = schema.safeParse(data);
+    if (r.success) into.push({ id, t, data: r.data });
+    else this.bad(type, r.error.message, id);
   }
-  addFlows(ev, flows);
-  return ev;
+}
+
+function inTimeOrder(list: readonly { id: number; t: number }[]): boolean {
+  for (let i = 1; i < list.length; i++) {
+    if (byTimeThenId(list[i - 1] as { id: number; t: number }, list[i] as { id: number; t: number }) > 0)
+      return false;
+  }
+  return true;
+}
+
+function byTimeThenId(a: { id: number; t: number }, b: { id: number; t: number }): number {
+  return a.t - b.t || a.id - b.id;
 }
 
 /** Adds stored flows (reduced to what rules read) to the read model, keeping it in time order. */
-export function addFlows(ev: SessionEvidence, flows: readonly StoredFlow[]): void {
+export function addFlows(ev: SessionEvidence, flows: readonly FlowFields[]): void {
   for (const f of flows) {
     ev.flows.push({
       id: f.eventId,
@@ -360,7 +478,10 @@ export function addFlows(ev: SessionEvidence, flows: readonly StoredFlow[]): voi
   ev.flows.sort((a, b) => a.t - b.t || a.id - b.id);
 }
 
-/** Loads one stored session's evidence (streams the timeline; the store is only read). */
+/**
+ * Loads one stored session's evidence (the store is only read). Lean reads: event JSON is parsed only for
+ * the types rules read (API calls once per distinct payload text), flows come without bodies.
+ */
 export function loadSessionEvidence(store: EvidenceStore, sessionId: string): SessionEvidence {
   const s = store.getSession(sessionId);
   if (!s) {
@@ -371,27 +492,34 @@ export function loadSessionEvidence(store: EvidenceStore, sessionId: string): Se
       'List sessions with `appwarden sessions list`.',
     );
   }
-  const ev = buildSessionEvidence(
+  const b = new EvidenceBuilder(
     sessionInfo(s),
-    eventsRulesRead(store, sessionId),
-    [],
     store.uiSnapshots(sessionId),
     store.getSessionIdentity(sessionId),
   );
-  // Full flow rows (headers, bodies) are loaded only after the events, so both are never alive at once.
-  addFlows(ev, store.flows(sessionId));
-  return ev;
+  for (const type of READ_TYPES) {
+    if (type === 'api') {
+      for (const [id, t, json] of store.iterateEventData(sessionId, type)) b.apiJson(id, t, json);
+    } else {
+      for (const [id, t, json] of store.iterateEventData(sessionId, type))
+        b.event(id, t, type, parseData(json));
+    }
+  }
+  addFlows(b.ev, store.flowSummaries(sessionId));
+  return b.finish();
 }
 
 /** Event types the read model keeps; everything else (flow pointers, logcat lines, raw UI events) is skipped. */
 export const READ_TYPES: readonly string[] = ['marker', 'api', ...Object.values(UI_EVENT_TYPES)];
 
-/**
- * Streams only the event types rules read, type by type (each in time order, which is all the read model
- * needs): a session's bulk of logcat lines and flow pointers is never parsed.
- */
-function* eventsRulesRead(store: EvidenceStore, session: string): Generator<StoredEvent> {
-  for (const type of READ_TYPES) yield* store.iterateEvents(session, { type });
+/** Event data as stored; text that is not JSON reads as null, which every parser above counts as malformed. */
+function parseData(json: string): unknown {
+  try {
+    return JSON.parse(json) as unknown;
+  } catch (err) {
+    log.debug({ err }, 'analysis: event data is not JSON');
+    return null;
+  }
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);

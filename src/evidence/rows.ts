@@ -163,6 +163,79 @@ export function rowToFlow(session: string, r: FlowRow): StoredFlow {
   return flow;
 }
 
+/**
+ * A flow without its bodies, timing and extras: what analysis reads. Bodies can be megabytes per flow and
+ * a long session holds tens of thousands of flows, so rules never load them.
+ */
+export type StoredFlowSummary = Omit<StoredFlow, 'requestBody' | 'responseBody' | 'timing' | 'extra'>;
+
+/**
+ * The SELECT list of a flow summary, read as a raw tuple in this order: better-sqlite3 builds a row object
+ * property by property, which costs more than the whole rest of reading tens of thousands of flows.
+ */
+export const FLOW_SUMMARY_COLUMNS =
+  'id, event_id, t, wall, method, url, host, port, scheme, http_version, status, request_headers, response_headers, tls, error, matches';
+
+export type FlowSummaryTuple = [
+  id: number,
+  eventId: number,
+  t: number,
+  wall: number,
+  method: string,
+  url: string,
+  host: string,
+  port: number,
+  scheme: string,
+  httpVersion: string | null,
+  status: number | null,
+  requestHeaders: string,
+  responseHeaders: string,
+  tls: string | null,
+  error: string | null,
+  matches: string,
+];
+
+export function tupleToFlowSummary(session: string, r: FlowSummaryTuple): StoredFlowSummary {
+  const [
+    id,
+    eventId,
+    t,
+    wall,
+    method,
+    url,
+    host,
+    port,
+    scheme,
+    httpVersion,
+    status,
+    reqH,
+    resH,
+    tls,
+    error,
+    m,
+  ] = r;
+  const flow: StoredFlowSummary = {
+    id,
+    eventId,
+    session,
+    t,
+    wall,
+    method,
+    url,
+    host,
+    port,
+    scheme: scheme as StoredFlow['scheme'],
+    requestHeaders: JSON.parse(reqH) as StoredFlow['requestHeaders'],
+    responseHeaders: JSON.parse(resH) as StoredFlow['responseHeaders'],
+    tls: tls as StoredFlow['tls'],
+    matches: JSON.parse(m) as StoredFlow['matches'],
+  };
+  if (httpVersion !== null) flow.httpVersion = httpVersion;
+  if (status !== null) flow.status = status;
+  if (error !== null) flow.error = error;
+  return flow;
+}
+
 export function rowToUiSnapshot(session: string, r: UiSnapshotRow): StoredUiSnapshot {
   return {
     eventId: r.event_id,

@@ -9,17 +9,21 @@ import { openDatabase, type Db } from './db.ts';
 import { ID_PATTERN } from './ids.ts';
 import { recoverInterrupted, releaseOwnership } from './recovery.ts';
 import {
+  FLOW_SUMMARY_COLUMNS,
   rowToEvent,
   rowToFinding,
   rowToFlow,
   rowToRun,
   rowToSession,
   rowToUiSnapshot,
+  tupleToFlowSummary,
   type EventRow,
   type FindingRow,
   type FlowRow,
+  type FlowSummaryTuple,
   type RunRow,
   type SessionRow,
+  type StoredFlowSummary,
   type UiSnapshotRow,
 } from './rows.ts';
 import {
@@ -58,6 +62,11 @@ export interface EventFilter {
   toT?: number;
   limit?: number;
 }
+
+/** One event as stored, unparsed: `[id, t, data JSON text]` (a tuple: millions of them are streamed). */
+export type EventTuple = [id: number, t: number, data: string];
+
+export type { StoredFlowSummary } from './rows.ts';
 
 export const DATABASE_FILE = 'evidence.sqlite';
 
@@ -255,6 +264,21 @@ export class EvidenceStore {
     return mapIterator(rows, (r) => rowToEvent(session, r));
   }
 
+  /**
+   * Streams one type's events as unparsed tuples, for readers that parse (or skip) the JSON themselves.
+   * Order: by `t`, events at the same `t` in insertion order — which is id order for rows appended by the
+   * writer, but not guaranteed for every import; callers that need (t, id) must check. Leaving out the
+   * `ORDER BY t, id` of iterateEvents saves SQLite a temporary sort of the whole result.
+   */
+  iterateEventData(session: string, type: string): IterableIterator<EventTuple> {
+    this.commitQuietly();
+    // A fresh statement: a cached one could not be iterated twice at once.
+    return this.db
+      .prepare('SELECT id, t, data FROM events WHERE sk = ? AND type = ?')
+      .raw()
+      .iterate(this.sk(session), type) as IterableIterator<EventTuple>;
+  }
+
   event(session: string, id: number): StoredEvent | undefined {
     this.commitQuietly();
     const row = this.stmt('SELECT id, t, wall, source, type, data FROM events WHERE sk = ? AND id = ?').get(
@@ -273,6 +297,15 @@ export class EvidenceStore {
         : this.stmt('SELECT * FROM flows WHERE sk = ? AND host = ? ORDER BY t, id').all(sk, filter.host)
     ) as FlowRow[];
     return rows.map((r) => rowToFlow(session, r));
+  }
+
+  /** Flows without bodies, timing and extras, in (t, id) order: what analysis reads. */
+  flowSummaries(session: string): StoredFlowSummary[] {
+    this.commitQuietly();
+    const rows = this.stmt(`SELECT ${FLOW_SUMMARY_COLUMNS} FROM flows WHERE sk = ? ORDER BY t, id`)
+      .raw()
+      .all(this.sk(session)) as FlowSummaryTuple[];
+    return rows.map((r) => tupleToFlowSummary(session, r));
   }
 
   apiCalls(

@@ -36,6 +36,32 @@ function plansOf(query: (s: EvidenceStore) => unknown): string[] {
   return plans;
 }
 
+describe('lean reads', () => {
+  it('flow summaries are the full flows without bodies, timing and extras', () => {
+    const store = freshStore();
+    populate(store, ID);
+    store.writer.appendFlow(
+      flow(ID, 51, 'x.example', { status: undefined, error: 'reset', extra: { n: 1 } }),
+    );
+    const full = store.flows(ID);
+    expect(full).toHaveLength(2);
+    expect(store.flowSummaries(ID)).toEqual(
+      full.map(({ requestBody: _b, responseBody: _r, timing: _t, extra: _e, ...rest }) => rest),
+    );
+    void store.close();
+  });
+
+  it('unparsed events are the stored rows of that type, in time order', () => {
+    const store = freshStore();
+    populate(store, ID);
+    store.writer.appendApiCall(ID, 3, apiCall('a.B.c', 'location'));
+    const rows = [...store.iterateEventData(ID, 'api')];
+    expect(rows).toEqual(store.events(ID, { type: 'api' }).map((e) => [e.id, e.t, JSON.stringify(e.data)]));
+    expect(rows.map((r) => r[1])).toEqual([3, 5]);
+    void store.close();
+  });
+});
+
 describe('query plans', () => {
   it.each<[string, (s: EvidenceStore) => unknown, RegExp]>([
     [
@@ -53,6 +79,16 @@ describe('query plans', () => {
       'events by type',
       (s) => s.events(ID, { type: 'marker' }),
       /SEARCH events USING INDEX events_type_t \(sk=\? AND type=\?\)/,
+    ],
+    [
+      'unparsed events of one type (the analysis load)',
+      (s) => [...s.iterateEventData(ID, 'api')],
+      /SEARCH events USING INDEX events_type_t \(sk=\? AND type=\?\)/,
+    ],
+    [
+      'flow summaries',
+      (s) => s.flowSummaries(ID),
+      /SEARCH flows USING (PRIMARY KEY|INDEX sqlite_autoindex_flows_1) \(sk=\?\)/,
     ],
     ['one event by id', (s) => s.event(ID, 3), /SEARCH events USING INDEX events_id \(sk=\? AND id=\?\)/],
     [

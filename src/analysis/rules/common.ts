@@ -152,6 +152,23 @@ function attribute(call: Pick<EvApiCall, 'stack' | 'sdk'>): Collector | null {
   return org ? { kind: 'sdk', id: org.id, name: org.name, org, frame: clean } : { ...APP, frame: clean };
 }
 
+/**
+ * Index of the first item after `t` (t > `t`, or t >= `t` when `inclusive`) in a list in time order;
+ * `items.length` when there is none. Rules use it instead of `find` over every marker per denial, read
+ * or window: a long session has thousands of each.
+ */
+export function firstFrom(items: readonly { t: number }[], t: number, inclusive = false): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const mt = (items[mid] as { t: number }).t;
+    if (inclusive ? mt < t : mt <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** "0.8 s", "12 s", "2 min 5 s". */
 export function fmtT(ms: number): string {
   if (ms < 10_000) return `${(Math.round(ms / 100) / 10).toString()} s`;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { necessaryData } from '../necessity.ts';
 import type { EvMarker } from '../session-evidence.ts';
-import { evidenceIds, fmtT, listWords } from './common.ts';
+import { evidenceIds, firstFrom, fmtT, listWords } from './common.ts';
 import { gatherPi, groupViolation, whatHappened } from './pi-evidence.ts';
 import { fullPermission, PERMISSION_DATA } from './pi-set.ts';
 import { defineRule, type RuleContext, type Violation } from './types.ts';
@@ -159,17 +159,27 @@ export const piConsent004 = defineRule({
     const necessary = necessaryData(ctx.ev.session.category);
     // Per data type: the stretches during which a permission unlocking it stood denied (denial + grace
     // until the next grant of that permission), computed once — rules ask for every read.
-    const denied = new Map<string, { from: number; to: number; reason: string }[]>();
+    const grants = new Map<string, EvMarker[]>();
+    for (const m of ctx.ev.markers) {
+      if (m.name !== 'PERM_GRANTED' || m.arg === null) continue;
+      const p = fullPermission(m.arg);
+      const list = grants.get(p);
+      if (list) list.push(m);
+      else grants.set(p, [m]);
+    }
+    const denied = new Map<string, Stretches>();
     for (const d of denials) {
       const p = fullPermission(d.arg as string);
-      const grant = ctx.ev.markers.find(
-        (m) => m.name === 'PERM_GRANTED' && m.arg !== null && m.t > d.t && fullPermission(m.arg) === p,
-      );
+      const same = grants.get(p) ?? [];
+      const grant = same[firstFrom(same, d.t)];
       for (const type of PERMISSION_DATA[p] ?? []) {
-        const list = denied.get(type) ?? [];
-        const from = d.t + ctx.phases.params.refusalGraceMs;
-        list.push({ from, to: grant ? grant.t : Infinity, reason: `permission:${shortPermission(p)}` });
-        denied.set(type, list);
+        let list = denied.get(type);
+        if (!list) denied.set(type, (list = new Stretches()));
+        list.add(
+          d.t + ctx.phases.params.refusalGraceMs,
+          grant ? grant.t : Infinity,
+          `permission:${shortPermission(p)}`,
+        );
       }
     }
     /** Why collecting `type` at `t` was refused, or null. */
@@ -180,8 +190,7 @@ export const piConsent004 = defineRule({
       if ((phase.state === 'refused' || phase.state === 'withdrawn') && t >= phase.graceUntil) {
         return phase.state === 'refused' ? 'policy' : 'withdrawn';
       }
-      for (const s of denied.get(type) ?? []) if (t >= s.from && t < s.to) return s.reason;
-      return null;
+      return denied.get(type)?.reasonAt(t) ?? null;
     };
     const groups = gatherPi(ctx, {
       read: (c, type) => !NOT_A_READ.test(c.api) && refusal(c.t, type) !== null,
@@ -263,6 +272,42 @@ export const piConsent005 = defineRule({
     return `The permission ${String(v.data.permission)} was switched back on at ${fmtT(v.t)}${when} although the user did not grant it.`;
   },
 });
+
+/**
+ * Stretches during which a denied permission stood denied (added in order of their start), asked for
+ * the first one covering a time: the reason of the earliest denial still in force. Reads ask for each of
+ * hundreds of thousands of calls: the starts are binary-searched and a time after every started stretch
+ * has ended is answered without a scan.
+ */
+class Stretches {
+  private readonly from: number[] = [];
+  private readonly to: number[] = [];
+  private readonly reason: string[] = [];
+  /** maxTo[i]: the latest end among stretches 0..i (none of them covers a time at or after it). */
+  private readonly maxTo: number[] = [];
+
+  add(from: number, to: number, reason: string): void {
+    this.from.push(from);
+    this.to.push(to);
+    this.reason.push(reason);
+    this.maxTo.push(Math.max(to, this.maxTo[this.maxTo.length - 1] ?? -Infinity));
+  }
+
+  reasonAt(t: number): string | null {
+    // Stretches 0..k-1 have started by t.
+    let lo = 0;
+    let hi = this.from.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.from[mid] as number) <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    const k = lo;
+    if (k === 0 || (this.maxTo[k - 1] as number) <= t) return null;
+    for (let i = 0; i < k; i++) if (t < (this.to[i] as number)) return this.reason[i] as string;
+    return null;
+  }
+}
 
 /** A prompt the system showed on its own (PI-CONSENT-002 FP trap: OEM dialogs triggered by the OS). */
 export function byOs(m: EvMarker): boolean {

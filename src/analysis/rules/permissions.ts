@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { necessaryData } from '../necessity.ts';
 import type { EvMarker, SessionEvidence } from '../session-evidence.ts';
 import { PERMISSION_GUIDE_WORDS } from '../data/consent-keywords.ts';
-import { evidenceIds, fmtT, listWords } from './common.ts';
+import { evidenceIds, firstFrom, fmtT, listWords } from './common.ts';
 import { matchesWord } from './labels.ts';
 import { byOs, permissionsIn, shortPermission } from './consent.ts';
 import { fullPermission, PERMISSION_DATA, PERMISSION_GROUPS } from './pi-set.ts';
@@ -19,12 +19,11 @@ export const SYSTEM_UI_PACKAGES: readonly string[] = [
   'android',
 ];
 
+/** Markers of the harness sending the app away. */
+const HARNESS_EXITS: readonly string[] = ['BG', 'FORCE_STOP', 'SCREEN_OFF'];
+
 function denials(ev: SessionEvidence): EvMarker[] {
   return ev.markers.filter((m) => m.name === 'PERM_DENIED' && m.arg);
-}
-
-function samePermission(a: string | null, b: string | null): boolean {
-  return a !== null && b !== null && fullPermission(a) === fullPermission(b);
 }
 
 /** How the app left after `t0` within `windowMs`, if it did (harness-caused exits excluded). */
@@ -36,16 +35,27 @@ export function exitAfter(
   const app = ev.session.appPackage;
   if (!app) return undefined;
   const end = t0 + windowMs;
+  // Each list is in time order: search from the first item after t0, stop at the window's end.
+  const after = <T extends { t: number }>(list: readonly T[], until: number, keep: (x: T) => boolean) => {
+    for (let i = firstFrom(list, t0); i < list.length; i++) {
+      const x = list[i] as T;
+      if (x.t > until) return undefined;
+      if (keep(x)) return x;
+    }
+    return undefined;
+  };
   // The harness sending the app away (BG, FORCE_STOP, SCREEN_OFF) is not the app exiting (RULES.md §3 (4)).
-  const harness = ev.markers.find(
-    (m) => ['BG', 'FORCE_STOP', 'SCREEN_OFF'].includes(m.name) && m.t > t0 && m.t <= end,
-  );
+  const harness = after(ev.markers, end, (m) => HARNESS_EXITS.includes(m.name));
   const limit = harness ? harness.t : end;
-  const fg = ev.foregrounds.find(
-    (f) => f.t > t0 && f.t <= limit && f.data.package !== app && !SYSTEM_UI_PACKAGES.includes(f.data.package),
+  const fg = after(
+    ev.foregrounds,
+    limit,
+    (f) => f.data.package !== app && !SYSTEM_UI_PACKAGES.includes(f.data.package),
   );
-  const died = ev.processDeaths.find(
-    (p) => p.t > t0 && p.t <= limit && (p.data.package === app || p.data.process.startsWith(app)),
+  const died = after(
+    ev.processDeaths,
+    limit,
+    (p) => p.data.package === app || p.data.process.startsWith(app),
   );
   const first = [
     fg && { t: fg.t, id: fg.id, how: 'left' as const, to: fg.data.package },
@@ -103,15 +113,14 @@ export const perm001 = defineRule({
       }
       // The denied prompt counts as the first one shown.
       const samePrompts = promptsByPerm.get(fullPermission(d.arg as string)) ?? [];
-      let lastPrompt: EvMarker | undefined;
-      for (const m of samePrompts) {
-        if (m.t > d.t) break;
-        lastPrompt = m;
-      }
+      const lastPrompt = samePrompts[firstFrom(samePrompts, d.t) - 1];
       const from = lastPrompt ? lastPrompt.t : d.t;
-      const prompts = samePrompts.filter(
-        (m) => !byOs(m) && m.t >= from && m.t <= from + ctx.params.loopWindowMs,
-      );
+      const prompts: EvMarker[] = [];
+      for (let i = firstFrom(samePrompts, from, true); i < samePrompts.length; i++) {
+        const m = samePrompts[i] as EvMarker;
+        if (m.t > from + ctx.params.loopWindowMs) break;
+        if (!byOs(m)) prompts.push(m);
+      }
       const shown = prompts.length + (lastPrompt ? 0 : 1);
       if (shown >= ctx.params.loopPrompts) {
         violations.push({
@@ -165,19 +174,30 @@ export const perm002 = defineRule({
       if (g) g.prompts.push(item);
       else byPerm.set(perm, { denial: d, prompts: [item] });
     };
+    // Denials by permission, in time order: the prompt is blamed on the first denial of its permission
+    // within the quiet period before it.
+    const deniedByPerm = new Map<string, EvMarker[]>();
+    for (const d of ds) {
+      const p = fullPermission(d.arg as string);
+      const list = deniedByPerm.get(p);
+      if (list) list.push(d);
+      else deniedByPerm.set(p, [d]);
+    }
     for (const m of ctx.ev.markers) {
-      if (m.name !== 'PERM_PROMPT' || byOs(m)) continue;
+      if (m.name !== 'PERM_PROMPT' || byOs(m) || m.arg === null) continue;
       // Prompts shown by the permission UI (markers), not API calls: Android auto-denies after two refusals.
-      const d = ds.find((x) => samePermission(x.arg, m.arg) && m.t > x.t && m.t <= x.t + ctx.params.quietMs);
-      if (!d || ctx.derived.tapBefore(m.t, ctx.params.tapExemptMs)) continue;
+      const same = deniedByPerm.get(fullPermission(m.arg)) ?? [];
+      const d = same[firstFrom(same, m.t - ctx.params.quietMs, true)];
+      if (!d || d.t >= m.t || ctx.derived.tapBefore(m.t, ctx.params.tapExemptMs)) continue;
       add(d, m);
     }
     // App-drawn "去开启权限" guides count too; they rarely name the permission, so they go to the latest denial.
     for (const w of ctx.ev.windows) {
       if (w.data.state !== 'shown' || w.data.kind === 'activity') continue;
       if (!w.data.texts.some((t) => matchesWord(t, PERMISSION_GUIDE_WORDS))) continue;
-      const d = [...ds].reverse().find((x) => w.t > x.t && w.t <= x.t + ctx.params.quietMs);
-      if (!d || ctx.derived.tapBefore(w.t, ctx.params.tapExemptMs)) continue;
+      const d = ds[firstFrom(ds, w.t, true) - 1];
+      if (!d || d.t < w.t - ctx.params.quietMs || ctx.derived.tapBefore(w.t, ctx.params.tapExemptMs))
+        continue;
       add(d, w);
     }
     for (const g of byPerm.values()) g.prompts.sort((a, b) => a.t - b.t || a.id - b.id);

@@ -24,8 +24,9 @@ const REST = { acceleration: '0:9.81:0', gyroscope: '0:0:0' };
 const RATE_HZ = 10;
 
 /**
- * The shake commands for the emulator console (`sensor set acceleration x:y:z`, `sensor set gyroscope`
- * in rad/s): the peak alternates ± on x at RATE_HZ over the duration on top of gravity, the rotation
+ * The shake commands for the emulator console (`sensor set acceleration x:y:z` in m/s² with gravity,
+ * `sensor set gyroscope x:y:z` in rad/s — the names of the emulator's android/hw-sensors.h SENSORS_LIST;
+ * console protocol per developer.android.com/studio/run/emulator-console: banner, `OK`, `auth <token>`): the peak alternates ± on x at RATE_HZ over the duration on top of gravity, the rotation
  * spread evenly over it; then both sensors return to rest.
  */
 export function shakeCommands(p: ShakeProfile): { command: string; delayMs: number }[] {
@@ -71,11 +72,16 @@ class ConsoleLine {
     });
   }
 
-  async send(command: string, timeoutMs = 5000): Promise<void> {
+  /** `shown`: how the command appears in errors (the auth token must not end up in logs or reports). */
+  async send(
+    command: string,
+    timeoutMs = 5000,
+    shown = command.split(' ').slice(0, 3).join(' '),
+  ): Promise<void> {
     const answer = this.reply(timeoutMs);
     this.socket.write(`${command}\n`);
     const line = await answer;
-    if (line !== 'OK') throw new Error(`'${command.split(' ').slice(0, 3).join(' ')}' answered ${line}`);
+    if (line !== 'OK') throw new Error(`'${shown}' answered ${line}`);
   }
 }
 
@@ -103,7 +109,7 @@ export async function shakeEmulator(port: number, p: ShakeProfile, opts: Console
         return '';
       })
     ).trim();
-    if (token) await line.send(`auth ${token}`);
+    if (token) await line.send(`auth ${token}`, 5000, `auth <the token in ${tokenFile}>`);
     for (const c of shakeCommands(p)) {
       await line.send(c.command);
       if (c.delayMs) await new Promise((r) => setTimeout(r, c.delayMs));

@@ -14,14 +14,19 @@ const tokenFile = path.join(dir, 'token');
 const received: string[] = [];
 let server: net.Server;
 let port = 0;
+/** The emulator with an empty token file: no authentication asked. */
+let open = false;
 
 beforeAll(async () => {
   fs.writeFileSync(tokenFile, 'secret-token\n');
   server = net.createServer((s) => {
-    let authed = false;
+    let authed = open;
     let buf = '';
+    // The banners as developer.android.com/studio/run/emulator-console shows them.
     s.write(
-      "Android Console: Authentication required\r\nAndroid Console: type 'auth <auth_token>' to authenticate\r\nOK\r\n",
+      open
+        ? "Android Console: type 'help' for a list of commands\r\nOK\r\n"
+        : `Android Console: Authentication required\r\nAndroid Console: type 'auth <auth_token>' to authenticate\r\nAndroid Console: you can find your <auth_token> in \r\n'${tokenFile}'\r\nOK\r\n`,
     );
     s.on('data', (d) => {
       buf += d.toString();
@@ -30,12 +35,14 @@ beforeAll(async () => {
         const line = buf.slice(0, i).trim();
         buf = buf.slice(i + 1);
         received.push(line);
-        if (line === 'auth secret-token') authed = true;
-        s.write(
-          authed && (line.startsWith('auth') || line.startsWith('sensor set '))
-            ? 'OK\r\n'
-            : 'KO: unknown command\r\n',
-        );
+        if (line.startsWith('auth ')) {
+          authed = line === 'auth secret-token';
+          s.write(
+            authed
+              ? "Android Console: type 'help' for a list of commands\r\nOK\r\n"
+              : 'KO: authentication token does not match ~/.emulator_console_auth_token\r\n',
+          );
+        } else s.write(authed && line.startsWith('sensor set ') ? 'OK\r\n' : 'KO: unknown command\r\n');
       }
     });
   });
@@ -82,6 +89,25 @@ describe('emulator console shake', () => {
     fs.writeFileSync(bad, 'nope');
     await expect(
       shakeEmulator(port, { acceleration: 12, duration: 0.1, rotation: 0 }, { tokenFile: bad }),
-    ).rejects.toThrow(/Failed to shake the emulator on console port \d+: 'auth nope' answered KO/);
+    ).rejects.toThrow(
+      /Failed to shake the emulator on console port \d+: 'auth <the token in .*bad>' answered KO/,
+    );
+    // The token itself stays out of the error (it ends up in logs and reports).
+    await expect(
+      shakeEmulator(port, { acceleration: 12, duration: 0.1, rotation: 0 }, { tokenFile: bad }),
+    ).rejects.not.toThrow(/nope/);
+  });
+
+  it('sends no auth when the token file is empty (authentication disabled)', async () => {
+    const empty = path.join(dir, 'empty');
+    fs.writeFileSync(empty, '');
+    received.length = 0;
+    open = true;
+    try {
+      await shakeEmulator(port, { acceleration: 9, duration: 0.1, rotation: 0 }, { tokenFile: empty });
+    } finally {
+      open = false;
+    }
+    expect(received).toEqual(['sensor set acceleration 9.00:9.81:0', 'sensor set acceleration 0:9.81:0']);
   });
 });

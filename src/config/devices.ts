@@ -64,6 +64,7 @@ export const emulatorDeviceSchema = z
       .multipleOf(2)
       .optional()
       .describe('even console port 5554-5682 (auto when omitted)'),
+    bootTimeout: seconds('time the AVD has to boot when appwarden starts it', 3600).min(1).default(300),
     ...deviceCommon,
   })
   .strict();

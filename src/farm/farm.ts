@@ -1,7 +1,10 @@
-import type { DeviceConfig, DevicesFile } from '../config/devices.ts';
+import type { DeviceConfig, DevicesFile, EmulatorDeviceConfig } from '../config/devices.ts';
 import type { AdbAddress } from '../device/adb/connect.ts';
 import { Device } from '../device/device.ts';
+import { bootEmulator, findEmulatorBinary, findRunningAvd } from '../device/ops/emulator.ts';
 import { rebootAndWait, type RebootResult } from '../device/ops/reboot.ts';
+import { describeError } from '../errors.ts';
+import { childLog } from '../log.ts';
 import { startSim, type Sim } from '../sim/index.ts';
 import type { ResourceScope } from './resources.ts';
 import type { DeviceTraits } from './selectors.ts';
@@ -14,6 +17,15 @@ export interface FarmDevice {
   address: AdbAddress | null;
   unavailable?: string;
   sim?: Sim;
+  /** The serial of an emulator appwarden booted for this run (and shuts down at its end). */
+  booted?: string;
+}
+
+const log = childLog({ part: 'farm' });
+
+export interface FarmOpenOptions {
+  /** Emulators this predicate wants are booted when they are not running (and shut down with the scope). */
+  boot?: (device: DeviceTraits) => boolean;
 }
 
 function traitsOf(config: DeviceConfig): DeviceTraits {
@@ -28,6 +40,49 @@ function traitsOf(config: DeviceConfig): DeviceTraits {
 }
 
 /**
+ * An emulator of devices.yaml: the running one with its AVD name if there is one; otherwise, when the run
+ * needs it, booted here and shut down when the scope is released. A failure leaves it unavailable (the
+ * reason says why) rather than failing the run: its jobs go to other devices or are reported unschedulable.
+ */
+async function openEmulator(
+  config: EmulatorDeviceConfig,
+  base: Omit<FarmDevice, 'address'>,
+  scope: ResourceScope,
+  boot: boolean,
+): Promise<FarmDevice> {
+  try {
+    const running = await findRunningAvd(config.avd);
+    if (running) return { ...base, address: { via: 'server', serial: running } };
+  } catch (err) {
+    // No adb server yet: nothing is running through it, so the emulator (if wanted) is booted below.
+    log.debug({ avd: config.avd, err: describeError(err) }, 'could not list running emulators');
+  }
+  if (!boot) {
+    const why = findEmulatorBinary()
+      ? `AVD '${config.avd}' is not running ('appwarden run' boots it when a job needs it)`
+      : `AVD '${config.avd}' is not running and the Android emulator is not installed (ANDROID_HOME, PATH)`;
+    return { ...base, address: null, unavailable: why };
+  }
+  try {
+    const emu = await scope.acquire(
+      `emulator ${config.avd}`,
+      () =>
+        bootEmulator({
+          avd: config.avd,
+          headless: config.headless,
+          timeoutMs: config.bootTimeout * 1000,
+          ...(config.consolePort !== undefined ? { consolePort: config.consolePort } : {}),
+        }),
+      (e) => e.stop(),
+    );
+    return { ...base, address: { via: 'server', serial: emu.serial }, booted: emu.serial };
+  } catch (err) {
+    log.warn({ avd: config.avd, err: describeError(err) }, 'emulator did not boot');
+    return { ...base, address: null, unavailable: describeError(err) };
+  }
+}
+
+/**
  * The devices of devices.yaml, brought up: sims are started here (and stopped when the scope is released),
  * adb devices are reached through the adb server, emulators need the Android emulator (not on this host
  * unless installed) and are reported unavailable otherwise.
@@ -35,7 +90,12 @@ function traitsOf(config: DeviceConfig): DeviceTraits {
 export class Farm {
   private constructor(readonly devices: readonly FarmDevice[]) {}
 
-  static async open(file: DevicesFile, scope: ResourceScope, only?: readonly string[]): Promise<Farm> {
+  static async open(
+    file: DevicesFile,
+    scope: ResourceScope,
+    only?: readonly string[],
+    opts: FarmOpenOptions = {},
+  ): Promise<Farm> {
     const chosen = only ? file.devices.filter((d) => only.includes(d.name)) : file.devices;
     const devices: FarmDevice[] = [];
     for (const config of chosen) {
@@ -59,11 +119,7 @@ export class Farm {
       } else if (config.kind === 'adb') {
         devices.push({ ...base, address: { via: 'server', serial: config.serial } });
       } else {
-        devices.push({
-          ...base,
-          address: null,
-          unavailable: `booting emulator AVD '${config.avd}' is not supported yet; start it yourself and list it as kind: adb`,
-        });
+        devices.push(await openEmulator(config, base, scope, opts.boot?.(base.traits) ?? false));
       }
     }
     return new Farm(devices);

@@ -12,7 +12,7 @@ import { planHooks, type HooksPlan } from './hooks.ts';
 import { DevicePool } from './pool.ts';
 import { ResourceScope } from './resources.ts';
 import { runSchedule, type Job, type JobRecord, type SchedulerEvent, type StopSignal } from './scheduler.ts';
-import type { DeviceSelector } from './selectors.ts';
+import { matches, type DeviceSelector } from './selectors.ts';
 import { runSession, type ScenarioRunner } from './session.ts';
 
 const log = childLog({ part: 'run' });
@@ -157,7 +157,10 @@ export async function executeRun(opts: RunOptions): Promise<RunResult> {
   const sessions: string[] = [];
   let records: JobRecord<RunJob>[] = [];
   try {
-    const farm = await Farm.open(opts.devices, scope);
+    const farm = await Farm.open(opts.devices, scope, undefined, {
+      // Boot only the emulators some job could run on.
+      boot: (d) => jobs.some((j) => matches(d, j.selector)),
+    });
     opts.onFarm?.(farm);
     opts.onEvent?.({
       type: 'run-start',

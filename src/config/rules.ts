@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { NewFinding } from '../evidence/types.ts';
 import { kindHint, paramValueSchema, severitySchema } from './common.ts';
 import { ConfigFileError, describePath, didYouMean, expected, type ConfigProblem } from './problems.ts';
 import { locate, type YamlSource } from './source.ts';
@@ -74,4 +75,41 @@ export function checkKnownRules(
   }
   if (problems.length)
     throw new ConfigFileError(problems.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col));
+}
+
+/** The rule ids a settings map turns off (`enabled: false`), sorted. */
+export function disabledRuleIds(rules: Readonly<Record<string, RuleSetting>>): string[] {
+  return Object.entries(rules)
+    .filter(([, s]) => s.enabled === false)
+    .map(([id]) => id)
+    .sort();
+}
+
+/**
+ * The record a session's findings keep for a rule the settings turned off: stored beside the real
+ * findings (status `not-evaluated`, `data.disabled: true`) so reports show the rule as *disabled* —
+ * neither passed nor lacking evidence — for as long as that analysis stands.
+ */
+export function disabledRuleFinding(
+  session: string,
+  rule: { id: string; title: string; clauses: readonly string[]; severity: NewFinding['severity'] },
+  source: string | undefined,
+): NewFinding {
+  const by = source ? `the rules settings ${source}` : 'the rules settings';
+  return {
+    session,
+    rule: rule.id,
+    severity: rule.severity,
+    status: 'not-evaluated',
+    title: rule.title,
+    explanation: `Disabled by ${by}.`,
+    clauses: [...rule.clauses],
+    evidence: [],
+    data: { disabled: true, reasons: [`disabled by ${by}`], ...(source ? { source } : {}) },
+  };
+}
+
+/** Whether a stored finding is the record of a disabled rule (see disabledRuleFinding). */
+export function isDisabledRecord(f: { status: string; data?: Record<string, unknown> }): boolean {
+  return f.status === 'not-evaluated' && f.data?.disabled === true;
 }

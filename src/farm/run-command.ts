@@ -5,9 +5,11 @@ import {
   type EngineOptions,
   type SessionAnalysis,
 } from '../analysis/engine.ts';
+import { RULES } from '../analysis/rules/index.ts';
 import { loadConfigFile, parseConfigText } from '../config/load.ts';
+import { disabledRuleFinding, disabledRuleIds } from '../config/rules.ts';
 import type { SuiteFile } from '../config/suite.ts';
-import { openStore } from '../evidence/store.ts';
+import { openStore, type EvidenceStore } from '../evidence/store.ts';
 import { UsageError } from '../errors.ts';
 import { childLog } from '../log.ts';
 import { diffRuns, type RunDiff } from '../report/diff.ts';
@@ -54,6 +56,21 @@ export interface RunCommandResult {
   failOn: (typeof SEVERITY_ORDER)[number];
   /** Findings new or fixed since `compare`, when asked. */
   diff: RunDiff | null;
+}
+
+/**
+ * Adds a record per rule the settings turned off to a just-analysed session's findings, so reports say
+ * "disabled" rather than "passed" for it (see disabledRuleFinding). The engine drops disabled rules
+ * before evaluating, leaving no trace of them otherwise.
+ */
+export function recordDisabledRules(store: EvidenceStore, session: string, engine: EngineOptions): void {
+  const off = disabledRuleIds(engine.rules ?? {});
+  if (off.length === 0) return;
+  const kept = store.findings(session).map(({ id: _id, ...f }) => f);
+  const records = RULES.filter((r) => off.includes(r.id)).map((r) =>
+    disabledRuleFinding(session, r, engine.source),
+  );
+  store.replaceFindings(session, [...kept, ...records]);
 }
 
 function adHocSuite(
@@ -146,6 +163,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunCommandRes
     for (const s of store.listSessions({ run: result.run })) {
       try {
         analyses.push(analyzeSession(store, s.id, engine));
+        recordDisabledRules(store, s.id, engine);
       } catch (err) {
         // A failing analysis of one session must not hide the others' results.
         log.error({ session: s.id, err }, 'analysis failed');

@@ -7,6 +7,7 @@
 import type { EvidenceStore } from '../evidence/store.ts';
 import type { StoredFinding } from '../evidence/types.ts';
 import { UsageError } from '../errors.ts';
+import { isDisabledRecord } from '../config/rules.ts';
 import { signatureOf } from './model.ts';
 
 export interface DiffEntry {
@@ -32,11 +33,19 @@ export interface RunDiff {
   /** target × scenario × rule not evaluated in B but evaluated in A (and the reverse). */
   notEvaluatedNow: { target: string; scenario: string; rule: string }[];
   evaluatedAgain: { target: string; scenario: string; rule: string }[];
+  /**
+   * target × scenario × rule that B's settings disabled but A evaluated. A's violations of those are
+   * not `fixed` (nobody looked): they are listed here with the rule.
+   */
+  disabledNow: { target: string; scenario: string; rule: string }[];
 }
+
+type Slot = { target: string; scenario: string; rule: string };
 
 interface Collected {
   violations: Map<string, DiffEntry>;
-  notEvaluated: Map<string, { target: string; scenario: string; rule: string }>;
+  notEvaluated: Map<string, Slot>;
+  disabled: Map<string, Slot>;
 }
 
 function collect(store: EvidenceStore, run: string, side: 'A' | 'B'): Collected {
@@ -46,12 +55,13 @@ function collect(store: EvidenceStore, run: string, side: 'A' | 'B'): Collected 
     );
   }
   const violations = new Map<string, DiffEntry>();
-  const notEvaluated = new Map<string, { target: string; scenario: string; rule: string }>();
+  const notEvaluated = new Map<string, Slot>();
+  const disabled = new Map<string, Slot>();
   const sessions = store.listSessions({ run }).sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   for (const s of sessions) {
     for (const f of store.findings(s.id)) {
       if (f.status === 'not-evaluated') {
-        notEvaluated.set(JSON.stringify([s.target, s.scenario, f.rule]), {
+        (isDisabledRecord(f) ? disabled : notEvaluated).set(JSON.stringify([s.target, s.scenario, f.rule]), {
           target: s.target,
           scenario: s.scenario,
           rule: f.rule,
@@ -79,7 +89,7 @@ function collect(store: EvidenceStore, run: string, side: 'A' | 'B'): Collected 
       if (!list.includes(s.id)) list.push(s.id);
     }
   }
-  return { violations, notEvaluated };
+  return { violations, notEvaluated, disabled };
 }
 
 const order = (x: DiffEntry, y: DiffEntry): number =>
@@ -91,13 +101,25 @@ const order = (x: DiffEntry, y: DiffEntry): number =>
 export function diffRuns(store: EvidenceStore, a: string, b: string): RunDiff {
   const A = collect(store, a, 'A');
   const B = collect(store, b, 'B');
-  const out: RunDiff = { a, b, new: [], fixed: [], unchanged: [], notEvaluatedNow: [], evaluatedAgain: [] };
+  const out: RunDiff = {
+    a,
+    b,
+    new: [],
+    fixed: [],
+    unchanged: [],
+    notEvaluatedNow: [],
+    evaluatedAgain: [],
+    disabledNow: [],
+  };
   for (const [key, e] of B.violations) {
     const old = A.violations.get(key);
     if (old) out.unchanged.push({ ...e, sessionsA: old.sessionsA });
     else out.new.push(e);
   }
-  for (const [key, e] of A.violations) if (!B.violations.has(key)) out.fixed.push(e);
+  const slot = (e: Slot): string => JSON.stringify([e.target, e.scenario, e.rule]);
+  for (const [key, e] of A.violations)
+    if (!B.violations.has(key) && !B.disabled.has(slot(e))) out.fixed.push(e);
+  for (const [key, e] of B.disabled) if (!A.disabled.has(key)) out.disabledNow.push(e);
   for (const [key, e] of B.notEvaluated) if (!A.notEvaluated.has(key)) out.notEvaluatedNow.push(e);
   for (const [key, e] of A.notEvaluated) if (!B.notEvaluated.has(key)) out.evaluatedAgain.push(e);
   out.new.sort(order);

@@ -56,10 +56,31 @@ export function renderHtml(view: RunView, images: ImageLoader): string {
   return page.value;
 }
 
+/** The run status is about the infrastructure; the words say so, so "passed" is never read as "compliant". */
+const INFRA_WORD: Record<string, string> = {
+  passed: 'every session ran',
+  findings: 'every session ran',
+  error: 'some sessions failed to run',
+  aborted: 'aborted',
+  incomplete: 'incomplete (interrupted; resume with --resume)',
+  running: 'still running',
+};
+
 function runSummary(view: RunView): Html {
   const r = view.run;
   if (!r) return markup``;
-  return markup`<p>Suite ${r.suite ?? '(none)'} · status ${r.status} · ${plural(view.sessions.length, 'session')} · started ${new Date(r.startedAt).toISOString()}</p>
+  const v = view.verdict;
+  const sev = SEVERITIES.filter((k) => v.bySeverity[k] > 0).map(
+    (k) => markup`<span class="sev sev-${k}" title="${SEVERITY_WORD[k]}">${k}</span> ${v.bySeverity[k]} `,
+  );
+  const verdict =
+    v.result === 'violations'
+      ? `${plural(v.violations, 'violation')} in ${v.sessionsWithViolations} of ${plural(view.sessions.length, 'session')}`
+      : v.result === 'clean'
+        ? 'no violations found'
+        : 'not every session has been analysed';
+  return markup`<div class="verdict v-${v.result}" id="run-verdict">Verdict: ${verdict}${v.notEvaluated ? `, ${plural(v.notEvaluated, 'rule result')} not evaluated` : ''} ${sev}</div>
+<p id="run-infra">Infrastructure: ${INFRA_WORD[r.status] ?? r.status} (run status <code>${r.status}</code>) · suite ${r.suite ?? '(none)'} · ${plural(view.sessions.length, 'session')} · started ${new Date(r.startedAt).toISOString()}</p>
 <table><thead><tr><th>session</th><th>target</th><th>scenario</th><th>device</th><th>verdict</th><th>C</th><th>H</th><th>M</th><th>L</th><th>not evaluated</th></tr></thead><tbody>
 ${view.sessions.map(
   (s, i) =>
@@ -85,11 +106,12 @@ function sessionSection(s: SessionView, index: number, images: ImageLoader, inRu
   );
   const violating = s.rules.filter((r) => r.outcome === 'violation');
   const notEvaluated = s.rules.filter((r) => r.outcome === 'not-evaluated' || r.outcome === 'not-analysed');
+  const disabled = s.rules.filter((r) => r.outcome === 'disabled');
   const passed = s.rules.filter((r) => r.outcome === 'passed');
   const H = inRun ? 'h3' : 'h2';
   return markup`<section class="session" id="s${index}">
 ${inRun ? markup`<h2>Session ${s.session.id}</h2>` : null}
-<div class="verdict v-${v.result}">${verdictWord(s)}${v.notEvaluated ? `, ${plural(v.notEvaluated, 'rule')} not evaluated` : ''} ${sev}</div>
+<div class="verdict v-${v.result}">${verdictWord(s)}${v.notEvaluated ? `, ${plural(v.notEvaluated, 'rule')} not evaluated` : ''}${v.disabled ? `, ${plural(v.disabled, 'rule')} disabled` : ''} ${sev}</div>
 <table class="facts"><tbody>
 <tr><th>target</th><td>${s.session.target}${s.session.appPackage && s.session.appPackage !== s.session.target ? markup` (package <code>${s.session.appPackage}</code>)` : null}</td></tr>
 <tr><th>scenario</th><td>${s.session.scenario}</td></tr>
@@ -113,6 +135,7 @@ ${ruleFindings(s, r.id, images)}
 )}
 ${heading(H, 'Not evaluated')}
 ${notEvaluated.length === 0 ? markup`<p class="muted">Every rule could be evaluated.</p>` : markup`<table class="not-evaluated"><thead><tr><th>rule</th><th>title</th><th>why</th></tr></thead><tbody>${notEvaluated.map((r) => markup`<tr><td>${r.id}</td><td>${r.title}</td><td>${r.outcome === 'not-analysed' ? 'the session has not been analysed (run appwarden analyze)' : r.reasons.join('; ')}</td></tr>`)}</tbody></table>`}
+${disabled.length ? markup`${heading(H, 'Disabled')}<table class="disabled"><thead><tr><th>rule</th><th>title</th><th>why</th></tr></thead><tbody>${disabled.map((r) => markup`<tr><td>${r.id}</td><td>${r.title}</td><td>${r.reasons.join('; ')}</td></tr>`)}</tbody></table>` : null}
 ${heading(H, 'SDK inventory')}
 ${sdkTable(s)}
 ${passed.length ? markup`<details><summary>${plural(passed.length, 'rule')} passed</summary><p class="chips">${passed.map((r) => markup`<span title="${r.title}">${r.id}</span>`)}</p></details>` : null}

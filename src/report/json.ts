@@ -10,8 +10,17 @@ export interface JsonReport {
   formatVersion: typeof REPORT_FORMAT_VERSION;
   generator: { name: 'appwarden'; version: string };
   kind: 'run' | 'session';
+  /** The infrastructure outcome (`status`: did the sessions run); the verdict is `summary`. */
   run: RunView['run'];
-  summary: { sessions: number; violations: number; notEvaluated: number; sessionsWithViolations: number };
+  summary: {
+    sessions: number;
+    violations: number;
+    notEvaluated: number;
+    sessionsWithViolations: number;
+    /** `violations`, `clean` (every session analysed, none found) or `not-analysed`. */
+    verdict: RunView['verdict']['result'];
+    bySeverity: RunView['verdict']['bySeverity'];
+  };
   sessions: JsonSession[];
 }
 
@@ -28,9 +37,11 @@ export function toJsonReport(view: RunView): JsonReport {
     run: view.run,
     summary: {
       sessions: sessions.length,
-      violations: sessions.reduce((n, s) => n + s.verdict.violations, 0),
-      notEvaluated: sessions.reduce((n, s) => n + s.verdict.notEvaluated, 0),
-      sessionsWithViolations: sessions.filter((s) => s.verdict.violations > 0).length,
+      violations: view.verdict.violations,
+      notEvaluated: view.verdict.notEvaluated,
+      sessionsWithViolations: view.verdict.sessionsWithViolations,
+      verdict: view.verdict.result,
+      bySeverity: view.verdict.bySeverity,
     },
     sessions,
   };

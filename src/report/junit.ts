@@ -1,7 +1,8 @@
 /**
  * JUnit XML for CI: one testsuite per session, one testcase per session × rule. A violation is a
  * failure (every finding of the rule in its body), not evaluated is skipped with the reason — never
- * a pass — and a rule without findings passes only when the session was analysed.
+ * a pass —, a rule the settings disabled is skipped saying so, and a rule without findings passes only
+ * when the session was analysed.
  */
 import type { RunView, SessionView } from './model.ts';
 
@@ -43,6 +44,11 @@ function sessionSuite(s: SessionView): string {
         .join('\n');
       cases.push(
         `${open}\n      <failure message="${xml(first?.explanation ?? r.title)}" type="${xml(first?.severity ?? r.severity)}">${xml(body)}</failure>\n    </testcase>`,
+      );
+    } else if (r.outcome === 'disabled') {
+      skipped++;
+      cases.push(
+        `${open}\n      <skipped message="${xml(r.reasons.join('; ') || 'disabled by the rules settings')}"/>\n    </testcase>`,
       );
     } else if (r.outcome === 'not-evaluated' || r.outcome === 'not-analysed') {
       skipped++;

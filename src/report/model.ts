@@ -8,7 +8,8 @@ import { DEFAULT_PHASE_PARAMS, derivePhases } from '../analysis/phases.ts';
 import { Derived } from '../analysis/rules/common.ts';
 import { RULES } from '../analysis/rules/index.ts';
 import { isPi, piLabel } from '../analysis/rules/pi-set.ts';
-import type { Severity } from '../analysis/rules/types.ts';
+import { SEVERITIES, type Severity } from '../analysis/rules/types.ts';
+import { isDisabledRecord } from '../config/rules.ts';
 import { loadSessionEvidence, type SessionEvidence } from '../analysis/session-evidence.ts';
 import type { EvidenceStore } from '../evidence/store.ts';
 import type { StoredFinding, StoredFlow, StoredRun, StoredSession } from '../evidence/types.ts';
@@ -27,7 +28,8 @@ export const MAX_FINDINGS_WITH_EVIDENCE = 20;
 /** Request bodies are shown as an excerpt around the match. */
 export const MAX_BODY_CHARS = 64 * 1024;
 
-export type RuleOutcome = 'violation' | 'not-evaluated' | 'passed' | 'not-analysed';
+/** `disabled`: the rules settings of the analysis turned the rule off (it neither passed nor lacked evidence). */
+export type RuleOutcome = 'violation' | 'not-evaluated' | 'disabled' | 'passed' | 'not-analysed';
 
 export interface RuleView {
   id: string;
@@ -38,7 +40,7 @@ export interface RuleView {
   outcome: RuleOutcome;
   /** Finding ids of this rule in this session. */
   findings: number[];
-  /** For not-evaluated: why. */
+  /** For not-evaluated and disabled: why. */
   reasons: string[];
 }
 
@@ -146,6 +148,8 @@ export interface SessionView {
     result: 'violations' | 'clean' | 'not-analysed';
     violations: number;
     notEvaluated: number;
+    /** Rules the analysis' settings turned off. */
+    disabled: number;
     bySeverity: Record<Severity, number>;
   };
   rules: RuleView[];
@@ -161,21 +165,51 @@ export interface SessionView {
 }
 
 export interface RunView {
+  /** `status` is the infrastructure outcome (did every session run?), not the verdict: see `verdict`. */
   run: { id: string; suite: string | null; status: string; startedAt: number; endedAt: number | null } | null;
+  /** What the rules found over all sessions, apart from whether the sessions ran. */
+  verdict: RunVerdict;
   sessions: SessionView[];
+}
+
+export interface RunVerdict {
+  /** `violations` if any session has one; `clean` when every session was analysed and none has; else `not-analysed`. */
+  result: 'violations' | 'clean' | 'not-analysed';
+  violations: number;
+  bySeverity: Record<Severity, number>;
+  sessionsWithViolations: number;
+  notEvaluated: number;
+}
+
+/** The run-level verdict: violations by severity over the sessions. */
+export function runVerdict(sessions: readonly SessionView[]): RunVerdict {
+  const bySeverity: Record<Severity, number> = { C: 0, H: 0, M: 0, L: 0 };
+  for (const s of sessions) for (const k of SEVERITIES) bySeverity[k] += s.verdict.bySeverity[k];
+  const violations = sessions.reduce((n, s) => n + s.verdict.violations, 0);
+  const analysed = sessions.length > 0 && sessions.every((s) => s.verdict.result !== 'not-analysed');
+  return {
+    result: violations > 0 ? 'violations' : analysed ? 'clean' : 'not-analysed',
+    violations,
+    bySeverity,
+    sessionsWithViolations: sessions.filter((s) => s.verdict.violations > 0).length,
+    notEvaluated: sessions.reduce((n, s) => n + s.verdict.notEvaluated, 0),
+  };
 }
 
 /** The session, or every session of the run, an id names (sessions in id order). */
 export function buildView(store: EvidenceStore, id: string): RunView {
   const session = store.getSession(id);
-  if (session) return { run: null, sessions: [buildSessionView(store, session)] };
+  if (session) {
+    const sessions = [buildSessionView(store, session)];
+    return { run: null, verdict: runVerdict(sessions), sessions };
+  }
   const run = store.getRun(id);
   if (run) {
     const sessions = store
       .listSessions({ run: id })
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .map((s) => buildSessionView(store, s));
-    return { run: runHead(run), sessions };
+    return { run: runHead(run), verdict: runVerdict(sessions), sessions };
   }
   throw new UsageError(
     `Failed to find session or run ${id}: no such id in ${store.dataDir}. List sessions with \`appwarden sessions list\`.`,
@@ -190,8 +224,11 @@ export function buildSessionView(store: EvidenceStore, s: StoredSession): Sessio
   const ev = loadSessionEvidence(store, s.id);
   const derived = new Derived(ev);
   const correlation = new Correlation(derived);
-  const stored = store.findings(s.id);
-  const analysed = stored.length > 0 || s.status === 'passed' || s.status === 'findings';
+  const all = store.findings(s.id);
+  const analysed = all.length > 0 || s.status === 'passed' || s.status === 'findings';
+  // Records of disabled rules are not findings: they only mark their rule `disabled`.
+  const disabled = new Map(all.filter((f) => isDisabledRecord(f)).map((f) => [f.rule, f]));
+  const stored = all.filter((f) => !isDisabledRecord(f));
   const findings = stored.map((f) => findingView(f));
   const counts = store.counts(s.id);
   const phases = derivePhases(ev.markers, ev.endT, DEFAULT_PHASE_PARAMS);
@@ -218,9 +255,10 @@ export function buildSessionView(store: EvidenceStore, s: StoredSession): Sessio
       result: violations > 0 ? 'violations' : analysed ? 'clean' : 'not-analysed',
       violations,
       notEvaluated: findings.length - violations,
+      disabled: disabled.size,
       bySeverity,
     },
-    rules: ruleViews(findings, analysed),
+    rules: ruleViews(findings, analysed, disabled),
     findings,
     evidence: evidenceViews(store, s.id, ev, derived, stored),
     sdks: sdkInventory(ev, derived, correlation),
@@ -259,21 +297,29 @@ function findingView(f: StoredFinding): FindingView {
   };
 }
 
-/** Every registered rule with its outcome in this session: a rule with no finding passed (if analysed). */
-function ruleViews(findings: FindingView[], analysed: boolean): RuleView[] {
+/**
+ * Every registered rule with its outcome in this session: a rule with no finding passed (if analysed
+ * and not disabled by the analysis' settings).
+ */
+function ruleViews(
+  findings: FindingView[],
+  analysed: boolean,
+  disabled: ReadonlyMap<string, StoredFinding>,
+): RuleView[] {
   const byRule = new Map<string, FindingView[]>();
   for (const f of findings) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
   const known = new Set(RULES.map((r) => r.id));
   const views: RuleView[] = RULES.map((r) => {
     const own = byRule.get(r.id) ?? [];
+    const off = disabled.get(r.id);
     return {
       id: r.id,
       title: r.title,
       severity: r.severity,
       clauses: [...r.clauses],
-      outcome: outcomeOf(own, analysed),
+      outcome: off && own.length === 0 ? 'disabled' : outcomeOf(own, analysed),
       findings: own.map((f) => f.id),
-      reasons: reasonsOf(own),
+      reasons: off && own.length === 0 ? reasonsOf([findingView(off)]) : reasonsOf(own),
     };
   });
   // Findings of rules this version no longer has (an old bundle) are still reported.

@@ -41,10 +41,12 @@ export function renderSarif(view: RunView): string {
   );
   const notifications = view.sessions.flatMap((s) =>
     s.rules
-      .filter((r) => r.outcome === 'not-evaluated')
+      .filter((r) => r.outcome === 'not-evaluated' || r.outcome === 'disabled')
       .map((r) => ({
         level: 'note',
-        message: { text: `${r.id} not evaluated on session ${s.session.id}: ${r.reasons.join('; ')}` },
+        message: {
+          text: `${r.id} ${r.outcome === 'disabled' ? 'disabled' : 'not evaluated'} on session ${s.session.id}: ${r.reasons.join('; ')}`,
+        },
         descriptor: { id: r.id },
       })),
   );

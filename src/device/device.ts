@@ -12,6 +12,14 @@ export interface ShellResult {
   exitCode: number;
 }
 
+/** A command started with `spawn`: its raw output (stdout and stderr mixed) as it comes. */
+export interface DeviceProcess {
+  output: ReadableStream<Uint8Array>;
+  /** Settles when the stream has closed (never rejects). */
+  exited: Promise<void>;
+  kill(): Promise<void>;
+}
+
 export interface CallOptions {
   timeoutMs: number;
 }
@@ -96,6 +104,32 @@ export class Device {
       const bytes = await proc.output.pipeThrough(new ConcatBufferStream());
       return Buffer.from(bytes);
     });
+  }
+
+  /**
+   * Starts a long-running command (`exec:`, raw bytes, e.g. `logcat`) and returns at once: only opening the
+   * stream is bounded by the timeout. `output` ends when the command exits or the device goes away; `kill()`
+   * closes the stream (adbd then ends the command).
+   */
+  async spawn(
+    argv: readonly string[],
+    opts: CallOptions = { timeoutMs: DEFAULT_TIMEOUT_MS },
+  ): Promise<DeviceProcess> {
+    const command = quoteArgv(argv);
+    const proc = await this.#call(`spawn ${command}`, opts.timeoutMs, () =>
+      this.#adb.subprocess.noneProtocol.spawn([command]),
+    );
+    return {
+      output: proc.output,
+      exited: Promise.resolve(proc.exited).then(
+        () => undefined,
+        (err: unknown) =>
+          this.#log.debug({ command, err: String(err) }, 'spawned command ended with an error'),
+      ),
+      kill: async () => {
+        await proc.kill();
+      },
+    };
   }
 
   async push(

@@ -83,6 +83,27 @@ export interface ApiCallData {
   times?: number[];
 }
 
+/**
+ * data of an event with type `crash` or `anr` (source `device`), from the logcat probe: an app's Java
+ * crash (`AndroidRuntime: FATAL EXCEPTION`), native crash (libc `Fatal signal` + the DEBUG tombstone) or
+ * ANR (`ActivityManager: ANR in <pkg>`). A crash is a scenario result, never an infrastructure failure.
+ */
+export interface AppFaultData {
+  kind: 'crash' | 'anr';
+  /** A native (signal) crash rather than an uncaught Java exception. */
+  native: boolean;
+  package: string | null;
+  pid: number | null;
+  /** Device wall clock of the first line, epoch ms (null when the log format carries no usable time). */
+  deviceTime: number | null;
+  /** One line: the exception (`java.lang.X: msg`), the signal, or the ANR reason. */
+  summary: string;
+  /** Stack frames (`at …`, `#00 pc …`) and `Caused by:` lines, in order. */
+  stack: string[];
+  /** Every logcat line of the record as the device printed it. */
+  text: string;
+}
+
 export const TLS_OUTCOMES = ['intercepted', 'passthrough', 'client-rejected-ca', 'upstream-error'] as const;
 export type TlsOutcome = (typeof TLS_OUTCOMES)[number];
 

@@ -6,7 +6,14 @@ import { generateIdentity, toIdentity, type DeviceHoneyData, type SimIdentity } 
 import { SimUi } from '../ui/ui.ts';
 import { ContentTables } from './content.ts';
 import { SimFs } from './fs.ts';
-import { LogBuffer, type LogLevel } from './logcat.ts';
+import {
+  anrMessage,
+  fatalSignalMessage,
+  javaCrashMessage,
+  tombstoneLines,
+  type CrashSpec,
+} from './faults.ts';
+import { LogBuffer, type LogBufferName, type LogLevel } from './logcat.ts';
 import { PackageFailure, PackageTable, type InstalledPackage } from './packages.ts';
 import { isRuntimePermission } from './permissions.ts';
 import { buildProps } from './props.ts';
@@ -170,8 +177,16 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
     return this.runtimes.get(pkg);
   }
 
-  writeLog(level: LogLevel, tag: string, message: string, pid = SYSTEM_SERVER_PID, tid = pid): void {
-    this.logs.add({ time: Date.now(), pid, tid, level, tag, message });
+  /** A log entry; system_server's go to the system buffer, everyone else's to main unless `buffer` says. */
+  writeLog(
+    level: LogLevel,
+    tag: string,
+    message: string,
+    pid = SYSTEM_SERVER_PID,
+    tid = pid,
+    buffer: LogBufferName = pid === SYSTEM_SERVER_PID ? 'system' : 'main',
+  ): void {
+    this.logs.add({ time: Date.now(), pid, tid, level, tag, message, buffer });
   }
 
   get screen(): { width: number; height: number; density: number } {
@@ -314,6 +329,16 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
       'ActivityManager',
       `Start proc ${proc.pid}:${pkg.name}/${proc.user} for activity {${pkg.name}/${pkg.launchActivity ?? ''}}`,
     );
+    // What a freshly forked app process says on its own (the noise a logcat reader filters through).
+    this.writeLog('I', pkg.name, 'Late-enabling -Xcheck:jni', proc.pid);
+    this.writeLog(
+      'D',
+      'NetworkSecurityConfig',
+      'No Network Security Config specified, using platform default',
+      proc.pid,
+    );
+    this.writeLog('D', 'OpenGLRenderer', 'Skia GL Pipeline', proc.pid, proc.pid + 19);
+    this.writeLog('D', 'StatusBar', `disable<e i a s b h r c s > disable2<q i n > ${pkg.name}`, 1410);
     return { proc, cold: true };
   }
 
@@ -386,7 +411,7 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
     if (wasTop) this.emit('foreground', this.foreground());
   }
 
-  private killProcess(name: string): void {
+  private killProcess(name: string, why?: string): void {
     const proc = this.processes.get(name);
     if (!proc) return;
     this.processes.delete(name);
@@ -394,19 +419,66 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
     this.runtimes.delete(name);
     rt?.onForceStop();
     this.ui.clearApp(name);
-    this.writeLog('I', 'ActivityManager', `Killing ${proc.pid}:${name}/${proc.user} (adj 0): stop ${name}`);
+    this.writeLog(
+      'I',
+      'ActivityManager',
+      why ?? `Killing ${proc.pid}:${name}/${proc.user} (adj 0): stop ${name}`,
+    );
   }
 
+  /** A runtime that threw: the app dies of the uncaught exception, as Android reports it. */
   private appCrashed(name: string, err: unknown): void {
-    const pid = this.processes.get(name)?.pid ?? SYSTEM_SERVER_PID;
-    this.writeLog(
-      'E',
-      'AndroidRuntime',
-      `FATAL EXCEPTION: main Process: ${name}, PID: ${pid} ${String(err)}`,
-      pid,
-    );
     this.log.debug({ err, pkg: name }, 'sim app runtime failed');
-    this.forceStop(name);
+    const e = err instanceof Error ? err : new Error(String(err));
+    const frames = (e.stack ?? '')
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().replace(/^at /, ''))
+      .filter(Boolean)
+      .slice(0, 8);
+    this.crashApp(name, {
+      exception: 'java.lang.RuntimeException',
+      message: e.message,
+      frames: [`${name}.MainActivity.onCreate(MainActivity.java:1)`, ...frames],
+    });
+  }
+
+  /**
+   * The app's process dies of an uncaught exception (Java) or a fatal signal (native): the crash is logged
+   * the way Android logs it, the process is gone and its task finished.
+   */
+  crashApp(name: string, spec: CrashSpec): void {
+    const proc = this.processes.get(name);
+    if (!proc) return;
+    const { pid } = proc;
+    const tid = spec.thread && spec.thread !== 'main' ? pid + 23 : pid;
+    if (spec.signal) {
+      this.writeLog('F', 'libc', fatalSignalMessage(name, pid, tid, spec), pid, tid);
+      const dumper = this.nextPid++;
+      const fingerprint = this.props.get('ro.build.fingerprint') ?? 'unknown';
+      for (const line of tombstoneLines(name, pid, tid, fingerprint, spec))
+        this.writeLog('F', 'DEBUG', line, dumper, dumper, 'crash');
+      this.writeLog('I', 'tombstoned', `received crash request for pid ${tid}`, 1120, 1120);
+    } else {
+      this.writeLog('E', 'AndroidRuntime', javaCrashMessage(name, pid, spec), pid, tid, 'crash');
+      this.writeLog('I', 'Process', `Sending signal. PID: ${pid} SIG: 9`, pid, tid);
+    }
+    const top = this.tasks.find((t) => t.pkg === name);
+    if (top) this.writeLog('W', 'ActivityTaskManager', `  Force finishing activity ${name}/${top.activity}`);
+    const wasTop = this.foreground().pkg === name;
+    const idx = this.tasks.findIndex((t) => t.pkg === name);
+    if (idx >= 0) this.tasks.splice(idx, 1);
+    this.killProcess(name, `Process ${name} (pid ${pid}) has died: fg  TOP`);
+    if (wasTop) this.emit('foreground', this.foreground());
+  }
+
+  /** The app's main thread stopped answering: ActivityManager reports an ANR (the process stays). */
+  reportAnr(name: string, reason: string): void {
+    const proc = this.processes.get(name);
+    if (!proc) return;
+    const activity = this.tasks.find((t) => t.pkg === name)?.activity ?? `${name}.MainActivity`;
+    this.writeLog('I', 'ActivityManager', `dumpStackTraces pids={${proc.pid}}`);
+    this.writeLog('E', 'ActivityManager', anrMessage(name, activity, proc.pid, reason));
   }
 
   input(event: InputEvent): void {

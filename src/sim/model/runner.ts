@@ -29,6 +29,8 @@ const PREFS_FILE = (pkg: string) => `${PREFS_DIR(pkg)}/appwarden_sim.json`;
 export class ModelRuntime implements AppRuntime {
   readonly bridge = new StandInBridge();
   private alive = true;
+  /** The main thread is stuck (an `anr` action): nothing more runs on it. */
+  private hung = false;
   private foreground = true;
   private activity = '';
   private readonly sensors = new Set<string>();
@@ -156,7 +158,7 @@ export class ModelRuntime implements AppRuntime {
   /** Runs actions in order; stops when the process dies. */
   async run(actions: Action[], thread = 'main'): Promise<void> {
     for (const a of actions) {
-      if (!this.alive) return;
+      if (!this.alive || (this.hung && thread === 'main')) return;
       try {
         await this.step(a, thread);
       } catch (err) {
@@ -256,6 +258,26 @@ export class ModelRuntime implements AppRuntime {
       await this.run((yes ? a.if.then : a.if.else) ?? [], thread);
     } else if (a.log !== undefined) {
       this.device.writeLog('I', this.label, this.text(a.log), this.pid);
+    } else if (a.crash !== undefined) {
+      const { exception, message, signal, from } = a.crash;
+      this.device.crashApp(this.pkg.name, {
+        exception,
+        ...(message !== undefined ? { message: this.text(message) } : {}),
+        ...(signal ? { signal } : {}),
+        thread: a.crash.thread ?? thread,
+        frames: this.frames(from),
+      });
+    } else if (a.anr !== undefined) {
+      this.hung = true;
+      const reason =
+        a.anr.reason ??
+        `Input dispatching timed out (${this.pkg.name}/${this.activity} is not responding. Waited ${a.anr.after}ms for FocusEvent(hasFocus=true))`;
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        if (this.alive) this.device.reportAnr(this.pkg.name, this.text(reason));
+      }, a.anr.after);
+      t.unref();
+      this.timers.add(t);
     }
   }
 

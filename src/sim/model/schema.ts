@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { expected } from '../../config/problems.ts';
+import { NATIVE_SIGNALS } from '../device/faults.ts';
 
 /**
  * The app model format (`assets/appwarden-sim.yaml`), documented for users in ./README.md.
@@ -56,6 +57,17 @@ export interface Action {
   set?: Record<string, string | number | boolean>;
   if?: { key: string; equals?: string | number | boolean; then?: Action[]; else?: Action[] };
   log?: string;
+  crash?: CrashAction;
+  anr?: { reason?: string; after: number };
+}
+
+/** `crash:` — an uncaught Java exception, or a native fatal signal when `signal` is given. */
+export interface CrashAction {
+  exception: string;
+  message?: string;
+  signal?: (typeof NATIVE_SIGNALS)[number];
+  thread?: string;
+  from?: string[];
 }
 
 export interface SendSpec {
@@ -95,6 +107,8 @@ const ACTION_KEYS = [
   'set',
   'if',
   'log',
+  'crash',
+  'anr',
 ] as const;
 
 export const actionsSchema: z.ZodType<Action[]> = z.lazy(() => z.array(actionSchema));
@@ -163,6 +177,42 @@ const actionSchema: z.ZodType<Action> = z.lazy(() =>
         .strict()
         .optional(),
       log: z.string().optional(),
+      crash: z
+        .union([
+          z.literal(true),
+          z.string().regex(/^[\w$.]+$/, {
+            error: expected('an exception class like java.lang.IllegalStateException'),
+          }),
+          z
+            .object({
+              exception: z
+                .string()
+                .regex(/^[\w$.]+$/)
+                .optional(),
+              message: z.string().optional(),
+              signal: z.enum(NATIVE_SIGNALS).optional(),
+              thread: z.string().min(1).optional(),
+              from: framesSchema.optional(),
+            })
+            .strict(),
+        ])
+        .transform((v): CrashAction => {
+          if (v === true) return { exception: 'java.lang.RuntimeException' };
+          if (typeof v === 'string') return { exception: v };
+          return { ...v, exception: v.exception ?? 'java.lang.RuntimeException' };
+        })
+        .optional(),
+      anr: z
+        .union([
+          z.literal(true),
+          z.object({ reason: z.string().optional(), after: durationSchema.optional() }).strict(),
+        ])
+        .transform((v) => ({
+          ...(v === true || v.reason === undefined ? {} : { reason: v.reason }),
+          // Android's input dispatch timeout.
+          after: v === true ? 5000 : (v.after ?? 5000),
+        }))
+        .optional(),
     })
     .strict()
     .superRefine((a, ctx) => {

@@ -253,7 +253,7 @@ timers:
     await until(() => d.pidOf(PKG) === undefined, 'crash');
     const log = await sh(d, 'logcat -d');
     expect(log).toMatch(
-      /FATAL EXCEPTION.*appwarden-sim\.yaml:4:7 'on\.launch\[0\]': unknown key 'shw' \(did you mean 'show'\?\)/,
+      /FATAL EXCEPTION[\s\S]*appwarden-sim\.yaml:4:7 'on\.launch\[0\]': unknown key 'shw' \(did you mean 'show'\?\)/,
     );
   });
 });

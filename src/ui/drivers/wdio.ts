@@ -1,6 +1,7 @@
 import { remote } from 'webdriverio';
 import type { DeviceKind } from '../../evidence/types.ts';
 import { childLog } from '../../log.ts';
+import { capabilitiesFor, UIA2_PORTS, type SystemPorts } from '../capabilities.ts';
 import type { UiDriver } from '../driver.ts';
 import { consolePort, shakeEmulator } from '../emulator-console.ts';
 
@@ -22,24 +23,6 @@ const KEYCODES: Readonly<Record<string, number>> = {
   KEYCODE_SLEEP: 223,
 };
 
-/**
- * Capabilities per device kind: the appwarden sim driver for sims (udid = the sim's 127.0.0.1:PORT
- * serial, src/sim/appium/caps.ts), UiAutomator2 for devices and emulators. No app is started by the
- * session: the journey's launchApp does that, so LAUNCH is marked at the real moment.
- */
-export function capabilitiesFor(kind: DeviceKind, serial: string): Record<string, unknown> {
-  const common = { platformName: 'Android', 'appium:udid': serial, 'appium:noReset': true };
-  if (kind === 'sim') return { ...common, 'appium:automationName': 'AppwardenSim' };
-  return {
-    ...common,
-    'appium:automationName': 'UiAutomator2',
-    'appium:autoGrantPermissions': false,
-    'appium:newCommandTimeout': 600,
-    // Page source as the rules read it: every node, not only the "important" ones.
-    'appium:settings[ignoreUnimportantViews]': false,
-  };
-}
-
 export class WdioUiDriver implements UiDriver {
   readonly kind = 'appium' as const;
   #size: { width: number; height: number } | undefined;
@@ -48,19 +31,34 @@ export class WdioUiDriver implements UiDriver {
     private readonly browser: WebdriverIO.Browser,
     private readonly deviceKind: DeviceKind,
     private readonly serial: string,
+    private readonly ports?: SystemPorts,
   ) {}
 
-  static async open(endpoint: AppiumEndpoint, kind: DeviceKind, serial: string): Promise<WdioUiDriver> {
-    const browser = await remote({
-      protocol: 'http',
-      hostname: endpoint.hostname,
-      port: endpoint.port,
-      path: endpoint.path ?? '/',
-      logLevel: 'silent',
-      connectionRetryCount: 0,
-      capabilities: capabilitiesFor(kind, serial) as WebdriverIO.Capabilities,
-    });
-    return new WdioUiDriver(browser, kind, serial);
+  /** UiAutomator2 sessions (devices, emulators) hold a systemPort from `ports` until they close. */
+  static async open(
+    endpoint: AppiumEndpoint,
+    kind: DeviceKind,
+    serial: string,
+    ports: SystemPorts = UIA2_PORTS,
+  ): Promise<WdioUiDriver> {
+    const uia2 = kind === 'sim' ? undefined : await ports.acquire(serial);
+    let browser: WebdriverIO.Browser;
+    try {
+      browser = await remote({
+        protocol: 'http',
+        hostname: endpoint.hostname,
+        port: endpoint.port,
+        path: endpoint.path ?? '/',
+        logLevel: 'silent',
+        connectionRetryCount: 0,
+        capabilities: capabilitiesFor(kind, serial, uia2) as WebdriverIO.Capabilities,
+      });
+    } catch (err) {
+      if (uia2) ports.release(serial);
+      throw err;
+    }
+    if (uia2) ports.installed(serial);
+    return new WdioUiDriver(browser, kind, serial, uia2 ? ports : undefined);
   }
 
   pageSource(): Promise<string> {
@@ -161,5 +159,7 @@ export class WdioUiDriver implements UiDriver {
     await this.browser
       .deleteSession()
       .catch((err: unknown) => log.debug({ err }, 'deleting the Appium session failed'));
+    // After the session: UiAutomator2 removes its adb forward of the port when the session ends.
+    this.ports?.release(this.serial);
   }
 }

@@ -6,9 +6,10 @@ import { makeHoneyData, mergeIdentity, seedHoneyData } from '../device/ops/honey
 import { readIdentity } from '../device/ops/identity.ts';
 import { InstallFailed, installApks, uninstall } from '../device/ops/packages.ts';
 import { installCa } from '../device/ops/ca.ts';
+import { streamLogcat, type LogcatStream } from '../device/ops/logcat.ts';
 import { clearGlobalProxy, setGlobalProxy } from '../device/ops/proxy.ts';
 import type { EvidenceStore } from '../evidence/store.ts';
-import type { DeviceKind, EvidenceWriter, SessionStatus } from '../evidence/types.ts';
+import type { AppFaultData, DeviceKind, EvidenceWriter, SessionStatus } from '../evidence/types.ts';
 import { DeviceLost, describeError } from '../errors.ts';
 import { childLog } from '../log.ts';
 import { exportCa, initCa } from '../traffic/ca.ts';
@@ -104,8 +105,8 @@ export async function runSession(plan: SessionPlan): Promise<JobOutcome> {
   const clock = startClock();
   const scope = new ResourceScope(`session ${session}`);
   const writer = store.writer;
-  const deviceEvent = (type: string, data: unknown) =>
-    writer.appendEvent({ session, t: clock.now(), source: 'device', type, data });
+  const deviceEvent = (type: string, data: unknown, t = clock.now()) =>
+    writer.appendEvent({ session, t, source: 'device', type, data });
 
   let facts: DeviceFacts;
   try {
@@ -139,6 +140,7 @@ export async function runSession(plan: SessionPlan): Promise<JobOutcome> {
 
   let status: SessionStatus = 'error';
   let reason: string | undefined;
+  let logcat: LogcatStream | null = null;
   let outcome: JobOutcome | undefined;
   // Failures while preparing are the infrastructure's (retry elsewhere); once the journey runs, they are results.
   let phase: 'prepare' | 'journey' = 'prepare';
@@ -239,13 +241,16 @@ export async function runSession(plan: SessionPlan): Promise<JobOutcome> {
       plan.foregroundPollMs ?? 500,
     );
     scope.defer('stop the foreground probe', stopForeground);
+    const appLog = await watchLogcat(device, plan.target.pkg, clock, deviceEvent);
+    if (appLog) scope.defer('stop the logcat probe', () => appLog.stop());
+    logcat = appLog;
 
     // Journey.
     phase = 'journey';
     plan.onStatus?.(`journey ${plan.scenario.name}`);
     const result = await plan.scenario.run(ctx);
     status = result.status;
-    reason = result.reason;
+    reason = withFaults(result.reason, logcat?.faults);
     outcome = { kind: 'done', status, session, ...(reason ? { detail: reason } : {}) };
     return outcome;
   } catch (err) {
@@ -257,6 +262,7 @@ export async function runSession(plan: SessionPlan): Promise<JobOutcome> {
       return outcome;
     }
     status = 'error';
+    if (phase === 'journey') reason = withFaults(reason, logcat?.faults);
     const infra = err instanceof DeviceLost || phase === 'prepare';
     outcome = infra
       ? { kind: 'infra', error: err as Error, session }
@@ -276,6 +282,47 @@ export async function runSession(plan: SessionPlan): Promise<JobOutcome> {
     store.finishSession(session, status, reason);
     log.debug({ status, reason }, 'session closed');
   }
+}
+
+/**
+ * Follows the app's logcat for the rest of the session and records each crash and ANR as a `device` event
+ * (`crash` / `anr`, data AppFaultData) at the device time it happened. An app that crashes is a scenario
+ * result; a logcat that cannot start or breaks is recorded and the session goes on without it.
+ */
+async function watchLogcat(
+  device: Device,
+  pkg: string,
+  clock: SessionClock,
+  record: (type: string, data: unknown, t?: number) => void,
+): Promise<LogcatStream | null> {
+  let stream: LogcatStream;
+  try {
+    stream = await streamLogcat(device, { packages: [pkg] });
+  } catch (err) {
+    if (device.lost) throw err;
+    record('logcat-unavailable', { reason: describeError(err) });
+    return null;
+  }
+  stream.on('fault', (f) => {
+    const at = f.deviceTime === null ? clock.now() : f.deviceTime - stream.skewMs - clock.startedWall;
+    record(f.kind, f, Math.max(0, Math.min(at, clock.now())));
+  });
+  stream.on('end', (why) => {
+    if (why !== null) record('logcat-ended', { reason: why });
+  });
+  return stream;
+}
+
+/** A journey that failed after the app crashed says so: the crash is usually why. */
+function withFaults(
+  reason: string | undefined,
+  faults: readonly AppFaultData[] | undefined,
+): string | undefined {
+  const first = faults?.[0];
+  if (!reason || !first) return reason;
+  const what =
+    first.kind === 'anr' ? 'stopped responding (ANR)' : first.native ? 'crashed (native)' : 'crashed';
+  return `${reason} (the app ${what}: ${first.summary})`;
 }
 
 /** Records every change of the foreground app/activity (harassment, jump and exit rules read these). */

@@ -43,6 +43,11 @@ export class LogcatStream extends EventEmitter<LogcatEvents> {
   readonly pids = new Set<number>();
   /** Every crash and ANR reported so far. */
   readonly faults: AppFaultData[] = [];
+  /**
+   * Device clock minus host clock (ms) when the stream started; 0 within ±2 s, which whole-second
+   * `date +%s` cannot tell apart from no skew. Subtract it from `deviceTime` to get host time.
+   */
+  skewMs = 0;
   readonly #packages: ReadonlySet<string>;
   readonly #detector: FaultDetector;
   readonly #idleMs: number;
@@ -204,7 +209,11 @@ export async function streamLogcat(device: Device, opts: LogcatOptions = {}): Pr
   const packages = opts.packages ?? [];
   const stream = new LogcatStream(packages, opts.idleMs ?? 300);
   for (const pkg of packages) for (const pid of await pidof(device, pkg)) stream.pids.add(pid);
-  const since = opts.since ?? (await deviceNow(device));
+  const before = Date.now();
+  const now = await deviceNow(device);
+  const host = (before + Date.now()) / 2;
+  if (Math.abs(now - host) > 2_000) stream.skewMs = Math.round(now - host);
+  const since = opts.since ?? now;
   const argv = logcatArgv(opts.buffers ?? DEFAULT_BUFFERS, since);
   stream.attach(await device.spawn(argv, { timeoutMs: opts.timeoutMs ?? 15_000 }));
   return stream;

@@ -1,0 +1,102 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Device } from '../../src/device/device.ts';
+import { getGlobalProxy } from '../../src/device/ops/proxy.ts';
+import { openStore, type EvidenceStore } from '../../src/evidence/store.ts';
+import type { AppFaultData } from '../../src/evidence/types.ts';
+import { runSession } from '../../src/farm/session.ts';
+import { startSim, type Sim } from '../../src/sim/index.ts';
+import { createScenarioRunner } from '../../src/ui/runner.ts';
+
+/**
+ * A crashing app is a scenario result: the fixture "Crasher" dies of a NullPointerException when its
+ * privacy policy is refused; the session records the crash with its stack and ends `error` with the
+ * crash in its reason — a `done` outcome the scheduler never retries, not an infrastructure failure.
+ */
+const root = path.resolve(import.meta.dirname, '../..');
+const CRASHER = path.join(root, 'test/fixtures/apks/build/crasher.apk');
+const PKG = 'com.appwarden.fixture.crasher';
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-crash-'));
+let store: EvidenceStore;
+let sim: Sim;
+let device: Device;
+let scenarioFile: string;
+
+beforeAll(async () => {
+  execFileSync(path.join(root, 'scripts/build-test-apks.sh'), ['crasher'], { stdio: 'pipe' });
+  store = openStore({ dataDir });
+  store.createRun({ id: 'run-crash' });
+  sim = await startSim({ seed: 'crash-test' });
+  device = await Device.connect('sim', { via: 'daemon', host: '127.0.0.1', port: sim.port });
+  scenarioFile = path.join(dataDir, 'refuse-then-use.yaml');
+  fs.writeFileSync(
+    scenarioFile,
+    [
+      'kind: scenario',
+      'name: refuse-then-use',
+      'steps:',
+      '  - launchApp: { clearState: true }',
+      '  - consent: { answer: refuse, timeout: 10 }',
+      '  - tapOn: { id: welcome, timeout: 2 }',
+      '',
+    ].join('\n'),
+  );
+});
+
+afterAll(async () => {
+  await device?.close();
+  await sim?.stop();
+  await store?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('a session whose app crashes', () => {
+  it('records the crash with its stack and ends as a scenario result', async () => {
+    const outcome = await runSession({
+      run: 'run-crash',
+      session: 's-crash',
+      target: { apks: [CRASHER], pkg: PKG },
+      scenario: createScenarioRunner(scenarioFile, {}, { snapshots: false }),
+      deviceName: 'sim-a',
+      deviceKind: 'sim',
+      device,
+      store,
+      dataDir,
+      signal: new AbortController().signal,
+      foregroundPollMs: 100,
+    });
+    // A result about the app (kind done), never `infra` (which the scheduler would retry elsewhere).
+    expect(outcome).toMatchObject({ kind: 'done', status: 'error', session: 's-crash' });
+
+    const crashes = store.events('s-crash', { type: 'crash' });
+    expect(crashes).toHaveLength(1);
+    const crash = crashes[0];
+    expect(crash?.source).toBe('device');
+    const data = crash?.data as AppFaultData;
+    expect(data).toMatchObject({ kind: 'crash', native: false, package: PKG });
+    expect(data.summary).toMatch(/^java\.lang\.NullPointerException: Attempt to invoke virtual method/);
+    expect(data.stack).toEqual([
+      'at com.appwarden.fixture.crasher.ConsentActivity.onRefuse(ConsentActivity.java:57)',
+      'at com.appwarden.fixture.crasher.ConsentActivity$1.onClick(ConsentActivity.java:31)',
+      'at android.view.View.performClick(View.java:7448)',
+    ]);
+    expect(data.text).toContain('FATAL EXCEPTION: main');
+
+    // The crash sits on the session timeline after the refusal that caused it.
+    const refused = store
+      .events('s-crash', { type: 'marker' })
+      .find((e) => (e.data as { name: string }).name === 'POLICY_REFUSED');
+    expect(refused).toBeDefined();
+    expect(crash?.t).toBeGreaterThanOrEqual((refused?.t ?? Infinity) - 50);
+
+    const s = store.getSession('s-crash');
+    expect(s?.status).toBe('error');
+    expect(s?.reason).toMatch(/tapOn.*\(the app crashed: java\.lang\.NullPointerException/);
+    // The device was restored as after any session.
+    expect(await getGlobalProxy(device)).toBeNull();
+    expect(store.events('s-crash', { type: 'logcat-unavailable' })).toEqual([]);
+  });
+});

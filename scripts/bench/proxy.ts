@@ -84,7 +84,16 @@ async function captureRole(dir: string): Promise<void> {
     identity,
     upstreamCa: fs.readFileSync(path.join(dir, 'upstream.pem'), 'utf8'),
   });
+  // Event-loop stalls (a synchronous commit, a checkpoint's fsync) show here, not in CPU figures.
+  const { monitorEventLoopDelay } = await import('node:perf_hooks');
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
   process.on('SIGTERM', () => {
+    delay.disable();
+    const ms = (ns: number) => round(ns / 1e6, 1);
+    process.stderr.write(
+      `appwarden event-loop delay: p50 ${ms(delay.percentile(50))} ms, p99 ${ms(delay.percentile(99))} ms, max ${ms(delay.max)} ms\n`,
+    );
     void proxy.stop().then(() => {
       const flows = store.counts('bench-s1');
       process.stderr.write(`appwarden stored: ${JSON.stringify(flows)}\n`);
@@ -196,10 +205,15 @@ function mode(label: string, agent: https.Agent, pid?: number): Mode {
  * user + system CPU time in ms (Linux /proc; clock ticks of 10 ms) of a process (all its threads), or
  * with `mainThread` of its main thread only (the event loop, which a proxy cannot spread over cores).
  */
-function cpuMsOf(pid: number | undefined, mainThread = false): number {
+function cpuMsOf(pid: number | undefined, mainThread = false, ofProcess?: number): number {
   if (pid === undefined) return 0;
   try {
-    const stat = fs.readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
+    const file = ofProcess
+      ? `/proc/${ofProcess}/task/${pid}/stat`
+      : mainThread
+        ? `/proc/${pid}/task/${pid}/stat`
+        : `/proc/${pid}/stat`;
+    const stat = fs.readFileSync(file, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch (err) {
@@ -245,6 +259,7 @@ async function batch(
     });
   let next = 0;
   const start = performance.now();
+  const threads0 = process.env.BENCH_THREADS && !warmup ? threadCpu(m.pid) : undefined;
   const cpu0 = cpuMsOf(m.pid);
   const main0 = cpuMsOf(m.pid, true);
   const idle = concurrency === 1;
@@ -264,7 +279,31 @@ async function batch(
     m.done += count;
     m.cpuMs += cpuMsOf(m.pid) - cpu0;
     m.mainCpuMs += cpuMsOf(m.pid, true) - main0;
+    if (threads0) {
+      const parts = [...threadCpu(m.pid)]
+        .map(([name, ms]) => [name, ms - (threads0.get(name) ?? 0)] as const)
+        .filter(([, ms]) => ms > 0)
+        .map(([name, ms]) => `${name} ${ms}`);
+      line(`  ${m.label} CPU ms by thread over ${count} requests: ${parts.join(', ')}`);
+    }
   }
+}
+
+/** CPU ms per thread name (`node`, `libuv-worker`, `V8Worker`, …) of a process, for BENCH_THREADS=1. */
+function threadCpu(pid: number | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  if (pid === undefined) return out;
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const comm = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const name = Number(tid) === pid ? 'main' : comm === 'node' ? `thread ${tid}` : comm;
+      out.set(name, (out.get(name) ?? 0) + cpuMsOf(Number(tid), false, pid));
+    } catch (err) {
+      // The thread ended between the listing and the read.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  return out;
 }
 
 interface Summary {

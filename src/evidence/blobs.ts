@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { failure } from '../errors.ts';
 import { log } from '../log.ts';
 import { isAlive } from './process.ts';
@@ -46,6 +47,7 @@ export class BlobStore {
   private readonly stored = new Set<BlobHash>();
   private readonly pending = new Map<BlobHash, PendingBlob>();
   private inFlight = 0;
+  private background: BackgroundWrites | undefined;
   // Temp names: pid (for removeAbandonedTemps), then a per-instance prefix and a counter (no RNG per blob).
   private readonly tmpPrefix = `${process.pid}.${randomBytes(4).toString('hex')}`;
   private tmpCounter = 0;
@@ -114,37 +116,30 @@ export class BlobStore {
   putSoon(bytes: Uint8Array): BlobHash {
     const hash = sha256(bytes);
     if (this.stored.has(hash) || this.pending.has(hash)) return hash;
-    const final = this.pathOf(hash);
-    this.ensureDir(final);
     const entry: PendingBlob = { bytes, running: true };
     this.pending.set(hash, entry);
     this.inFlight++;
-    const done = (err: NodeJS.ErrnoException | null, tmp?: string) => {
-      entry.running = false;
-      this.inFlight--;
-      if (err) {
-        if (tmp)
-          fs.rm(tmp, { force: true }, (rmErr) => rmErr && log.debug({ tmp }, 'could not remove a temp blob'));
-        log.warn(
-          { hash, err: err.message },
-          'background blob write failed; it is written again before the next commit',
-        );
-      } else if (this.pending.get(hash) === entry) {
-        this.pending.delete(hash);
-        this.remember(hash);
-      }
-      if (entry.waiters) for (const w of entry.waiters) w();
-    };
-    // An existing file means the bytes are already stored (content addressing): nothing to write.
-    fs.access(final, (missing) => {
-      if (!missing) return done(null);
-      const tmp = this.tmpName(hash);
-      fs.writeFile(tmp, bytes, { flag: 'wx' }, (writeErr) => {
-        if (writeErr) return done(writeErr, tmp);
-        fs.rename(tmp, final, (renameErr) => done(renameErr, tmp));
-      });
-    });
+    this.background ??= new BackgroundWrites((h, error) => this.written(h, error));
+    this.background.add({ hash, final: this.pathOf(hash), tmp: this.tmpName(hash), bytes });
     return hash;
+  }
+
+  /** A background write ended. */
+  private written(hash: BlobHash, error: string | null): void {
+    const entry = this.pending.get(hash);
+    if (!entry?.running) return;
+    entry.running = false;
+    this.inFlight--;
+    if (error) {
+      log.warn(
+        { hash, err: error },
+        'background blob write failed; it is written again before the next commit',
+      );
+    } else {
+      this.pending.delete(hash);
+      this.remember(hash);
+    }
+    if (entry.waiters) for (const w of entry.waiters) w();
   }
 
   /** Background writes still running. */
@@ -181,6 +176,12 @@ export class BlobStore {
       if (entry.running && !includeRunning) continue;
       this.putWithHash(hash, entry.bytes);
       this.pending.delete(hash);
+      if (entry.running) {
+        // The background write's answer, when it comes, finds no entry and is ignored.
+        entry.running = false;
+        this.inFlight--;
+        if (entry.waiters) for (const w of entry.waiters) w();
+      }
     }
   }
 
@@ -212,5 +213,104 @@ export class BlobStore {
         (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such blob' : (err as Error).message;
       throw failure('read', `blob ${hash}`, reason, undefined, err);
     }
+  }
+}
+
+interface BlobJob {
+  hash: BlobHash;
+  final: string;
+  tmp: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * The background writer's code. It is plain JavaScript evaluated in a worker thread (not a module
+ * file) so that it runs the same under tsx, vitest and a bundle, with no TypeScript loader in the
+ * worker. It writes each job as `put` does: temp file, then rename; an existing file is left alone.
+ */
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const fs = require('node:fs');
+const path = require('node:path');
+const dirs = new Set();
+parentPort.on('message', (jobs) => {
+  const results = [];
+  for (const j of jobs) {
+    try {
+      if (!fs.existsSync(j.final)) {
+        const dir = path.dirname(j.final);
+        if (!dirs.has(dir)) { fs.mkdirSync(dir, { recursive: true }); dirs.add(dir); }
+        fs.writeFileSync(j.tmp, j.bytes, { flag: 'wx' });
+        fs.renameSync(j.tmp, j.final);
+      }
+      results.push([j.hash, null]);
+    } catch (err) {
+      try { fs.rmSync(j.tmp, { force: true }); } catch (rmErr) { /* reported with the write error */ }
+      results.push([j.hash, String(err && err.message)]);
+    }
+  }
+  parentPort.postMessage(results);
+});
+`;
+
+/**
+ * Blob writes on a worker thread, handed over in batches (one message per event-loop turn). Measured
+ * on the capture proxy: each file costs ~0.2 ms of event-loop time even through libuv's own thread
+ * pool (five fs requests per blob), and one message per batch costs a few microseconds per blob.
+ */
+class BackgroundWrites {
+  private worker: Worker | undefined;
+  private batch: BlobJob[] = [];
+  private scheduled = false;
+  /** Jobs sent to the current worker and not answered yet (reported failed if it dies). */
+  private readonly sent = new Set<BlobHash>();
+
+  constructor(private readonly onDone: (hash: BlobHash, error: string | null) => void) {}
+
+  add(job: BlobJob): void {
+    this.batch.push(job);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.send());
+  }
+
+  private send(): void {
+    this.scheduled = false;
+    const jobs = this.batch;
+    this.batch = [];
+    if (jobs.length === 0) return;
+    const worker = this.worker ?? this.start();
+    // Copies of the bytes move to the worker (transferred, not cloned); the originals stay with the
+    // store for reads until the file is in place.
+    const out = jobs.map((j) => ({ ...j, bytes: new Uint8Array(j.bytes) }));
+    for (const j of jobs) this.sent.add(j.hash);
+    worker.postMessage(
+      out,
+      out.map((j) => j.bytes.buffer as ArrayBuffer),
+    );
+  }
+
+  private start(): Worker {
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    // Never keeps the process alive: at exit, the writer writes what is still pending synchronously.
+    worker.unref();
+    worker.on('message', (results: [BlobHash, string | null][]) => {
+      for (const [hash, error] of results) {
+        this.sent.delete(hash);
+        this.onDone(hash, error);
+      }
+    });
+    const lost = (reason: string) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      log.warn({ reason, jobs: this.sent.size }, 'blob writer thread ended; its jobs are written again');
+      const orphans = [...this.sent];
+      this.sent.clear();
+      for (const hash of orphans) this.onDone(hash, `blob writer thread ended: ${reason}`);
+    };
+    worker.on('error', (err) => lost(err.message));
+    worker.on('exit', (code) => lost(`exit code ${code}`));
+    this.worker = worker;
+    return worker;
   }
 }

@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import type http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identitySchema } from '../../src/config/identity.ts';
+import { openStore, type EvidenceStore } from '../../src/evidence/store.ts';
+import { initCa } from '../../src/traffic/ca.ts';
+import { startCapture } from '../../src/traffic/proxy.ts';
+import { ProxyTunnelAgent, listen, makeUpstreamTls, request, tmpDir } from './helpers.ts';
+
+const IMEI = '867530912345678';
+const tmp = tmpDir('proxy-stop');
+const dataDir = path.join(tmp, 'data');
+let store: EvidenceStore;
+let farmCa: string;
+let upstreamCert: string;
+let upPort = 0;
+const servers: https.Server[] = [];
+/** Requests to /slow are answered only when the test says so. */
+const held: http.ServerResponse[] = [];
+
+beforeAll(async () => {
+  const up = await makeUpstreamTls(tmp);
+  upstreamCert = up.cert;
+  farmCa = initCa(dataDir).ca.certPem;
+  // A long batching delay: nothing reaches the database unless stop() flushes it.
+  store = openStore({ dataDir, batch: { maxDelayMs: 60_000 } });
+  store.createRun({ id: 'run-s1' });
+  const server = https.createServer({ key: up.key, cert: up.cert }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.url?.startsWith('/slow')) {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('first half;');
+        held.push(res);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ echo: Buffer.concat(chunks).length, url: req.url, pad: 'r'.repeat(2048) }));
+    });
+  });
+  servers.push(server);
+  upPort = await listen(server);
+});
+
+afterAll(async () => {
+  for (const r of held) r.destroy();
+  for (const s of servers) s.close();
+  await store?.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('capture proxy stop()', () => {
+  it('has every exchange completed before stop() stored, bodies on disk, when stop() resolves', async () => {
+    const session = 'stop-now';
+    store.createSession({
+      id: session,
+      run: 'run-s1',
+      target: 'com.example.app',
+      scenario: 'test',
+      device: 'sim-1',
+      deviceKind: 'sim',
+      capabilities: [],
+    });
+    const proxy = await startCapture({
+      session,
+      writer: store.writer,
+      dataDir,
+      identity: identitySchema.parse({ imei: [IMEI] }),
+      upstreamCa: upstreamCert,
+    });
+    const agent = new ProxyTunnelAgent(proxy.port, { ca: farmCa, keepAlive: true, maxSockets: 8 });
+    const N = 48;
+    const replies = await Promise.all(
+      Array.from({ length: N }, (_, i) =>
+        request(`https://127.0.0.1:${upPort}/collect/${i}`, {
+          agent,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ i, imei: i % 2 === 0 ? IMEI : 'none', pad: 'q'.repeat(1000 + i) }),
+        }),
+      ),
+    );
+    // The last response is in: stop at once, without waiting or flushing first.
+    await proxy.stop();
+    agent.destroy();
+    expect(replies.every((r) => r.status === 200)).toBe(true);
+
+    const flows = store.flows(session);
+    expect(flows).toHaveLength(N);
+    expect(new Set(flows.map((f) => f.url)).size).toBe(N);
+    for (const f of flows) {
+      expect(f.error).toBeUndefined();
+      expect(f.status).toBe(200);
+      const i = Number(f.url.split('/').pop());
+      // The files are in place (not only readable from memory) and hold the bytes that were sent.
+      const reqHash = f.requestBody?.raw;
+      const resHash = f.responseBody?.raw;
+      expect(reqHash && fs.existsSync(store.blobs.pathOf(reqHash))).toBe(true);
+      expect(resHash && fs.existsSync(store.blobs.pathOf(resHash))).toBe(true);
+      expect(JSON.parse(fs.readFileSync(store.blobs.pathOf(reqHash as string), 'utf8')).i).toBe(i);
+      expect(f.matches.some((m) => m.type === 'imei')).toBe(i % 2 === 0);
+    }
+  });
+
+  it('records an exchange cut short by stop() as such', async () => {
+    const session = 'stop-mid';
+    store.createSession({
+      id: session,
+      run: 'run-s1',
+      target: 'com.example.app',
+      scenario: 'test',
+      device: 'sim-1',
+      deviceKind: 'sim',
+      capabilities: [],
+    });
+    const proxy = await startCapture({ session, writer: store.writer, dataDir, upstreamCa: upstreamCert });
+    const agent = new ProxyTunnelAgent(proxy.port, { ca: farmCa });
+    const pending = request(`https://127.0.0.1:${upPort}/slow`, { agent }).catch((e: Error) => e);
+    while (held.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await proxy.stop();
+    expect(await pending).toBeInstanceOf(Error);
+    agent.destroy();
+    const flows = store.flows(session);
+    expect(flows).toHaveLength(1);
+    expect(flows[0]?.status).toBe(200);
+    expect(flows[0]?.error).toMatch(/stopped before the exchange ended|client closed/);
+  });
+});

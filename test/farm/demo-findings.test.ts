@@ -56,7 +56,10 @@ describe('reference apps on the simulated farm', () => {
         found.set(`${s.target.replace('com.appwarden.ref.', '')} ${s.scenario}`, [...new Set(rules)].sort());
         // Every violation cites the evidence that proves it.
         for (const f of store.findings(s.id))
-          if (f.status === 'violation') expect(f.evidence.length).toBeGreaterThan(0);
+          if (f.status === 'violation') {
+            expect(f.evidence.length).toBeGreaterThan(0);
+            for (const e of f.evidence) expect(store.event(s.id, e), `${f.rule} #${e}`).toBeDefined();
+          }
       }
       expect(found.size).toBe(8);
       expect(found.get('compliant first-launch-refuse')).toEqual([]);
@@ -91,6 +94,115 @@ describe('reference apps on the simulated farm', () => {
       await store.close();
     }
   });
+
+  it(
+    'finds the background collector and the shake-to-jump ad with the demo rules, citing events that exist',
+    { timeout: 180_000 },
+    async () => {
+      const apk = (name: string) => JSON.stringify(path.join(root, 'src/sim/apps/build', `${name}.apk`));
+      const scenario = (name: string) => JSON.stringify(path.join(root, 'scenarios', `${name}.yaml`));
+      const suite = path.join(dir, 'demo-part.yaml');
+      fs.writeFileSync(
+        suite,
+        [
+          'name: reference-apps-background-and-shake',
+          'targets:',
+          `  - { apk: ${apk('splash')}, category: short-video }`,
+          `  - { apk: ${apk('bgcollector')}, category: sports-fitness }`,
+          'scenarios:',
+          `  - { file: ${scenario('splash-shake')}, params: { watchSeconds: 2 } }`,
+          `  - { file: ${scenario('grant-then-background')}, params: { dialogSeconds: 5, foregroundSeconds: 2, backgroundSeconds: 12 } }`,
+          'devices: [{ tags: [demo] }]',
+          // The demo's own settings: a 10 s background dwell instead of RULES.md's 5 min.
+          `rules: ${JSON.stringify(path.join(root, 'scenarios/rules/demo.yaml'))}`,
+          '',
+        ].join('\n'),
+      );
+      const result = await runCommand({
+        dataDir: path.join(dir, 'data'),
+        devicesFile: path.join(root, 'devices.yaml'),
+        suiteFile: suite,
+        appium: false,
+        onEvent: () => undefined,
+      });
+      expect(result.exitCode).toBe(1);
+      const store = openStore({ dataDir: path.join(dir, 'data') });
+      try {
+        const sessions = new Map(
+          store
+            .listSessions({ run: result.run })
+            .map((s) => [`${s.target.replace('com.appwarden.ref.', '')} ${s.scenario}`, s.id]),
+        );
+        expect(sessions.size).toBe(4);
+        const violations = (key: string) =>
+          store.findings(sessions.get(key) as string).filter((f) => f.status === 'violation');
+        const rules = (key: string) => [...new Set(violations(key).map((f) => f.rule))].sort();
+        // Every cited event exists in its session's timeline.
+        for (const [key, id] of sessions)
+          for (const f of violations(key)) {
+            expect(f.evidence.length, `${key} ${f.rule}`).toBeGreaterThan(0);
+            for (const e of f.evidence) expect(store.event(id, e), `${key} ${f.rule} #${e}`).toBeDefined();
+          }
+        const cited = (key: string, rule: string) => {
+          const id = sessions.get(key) as string;
+          const f = violations(key).find((x) => x.rule === rule);
+          expect(f, `${key} ${rule}`).toBeDefined();
+          return (f?.evidence ?? []).map((e) => store.event(id, e)).filter((e) => e !== undefined);
+        };
+
+        // 计步器 Steps: the location every 2 s once in the background (AMap frames), nobody having started it.
+        const bg = 'bgcollector grant-then-background';
+        expect(rules(bg), rules(bg).join(' ')).toEqual(
+          expect.arrayContaining(['PI-BG-001', 'PI-FREQ-001', 'PI-SCOPE-002']),
+        );
+        const bgEvents = cited(bg, 'PI-BG-001');
+        expect(bgEvents[0]).toMatchObject({ type: 'marker', data: { name: 'BG' } });
+        const reads = bgEvents.slice(1);
+        expect(reads.length).toBeGreaterThanOrEqual(2);
+        for (const e of reads)
+          expect(e).toMatchObject({ type: 'api', data: { category: 'location', fg: false } });
+        const freq = violations(bg).find((f) => f.rule === 'PI-FREQ-001');
+        expect(freq).toMatchObject({ severity: 'C', data: { type: 'location', periodMs: 2000 } });
+        for (const e of cited(bg, 'PI-FREQ-001'))
+          expect(e).toMatchObject({
+            type: 'api',
+            data: { api: 'android.location.LocationManager.getLastKnownLocation' },
+          });
+
+        // 短视频 Clips: each sub-threshold shake profile on the splash ad opens the browser.
+        const shake = 'splash splash-shake';
+        expect(rules(shake), rules(shake).join(' ')).toEqual(
+          expect.arrayContaining(['DECEIVE-SHAKE-001', 'DECEIVE-JUMP-001', 'UX-START-002']),
+        );
+        const shakes = violations(shake).filter((f) => f.rule === 'DECEIVE-SHAKE-001');
+        expect(shakes.map((f) => f.data.profile)).toEqual([
+          '12m/s2-2s-0deg',
+          '9m/s2-2s-30deg',
+          '6m/s2-1.5s-10deg',
+        ]);
+        // Each cites the ad window, the SHAKE marker and the jump: the browser in front, or the Intent at it.
+        const shakeEvents = cited(shake, 'DECEIVE-SHAKE-001');
+        expect(shakeEvents.map((e) => e.type)).toEqual(expect.arrayContaining(['window', 'marker']));
+        expect(shakeEvents.find((e) => e.type === 'marker')?.data).toMatchObject({ name: 'SHAKE' });
+        expect(
+          shakeEvents.some(
+            (e) =>
+              (e.type === 'foreground' &&
+                (e.data as { package?: string }).package === 'com.android.chrome') ||
+              (e.type === 'api' &&
+                JSON.stringify((e.data as { args?: unknown }).args).includes(
+                  '"package":"com.android.chrome"',
+                )),
+          ),
+        ).toBe(true);
+        const jump = cited(shake, 'DECEIVE-JUMP-001');
+        expect(jump.at(-1)).toMatchObject({ type: 'foreground', data: { package: 'com.android.chrome' } });
+        expect(violations(shake).find((f) => f.rule === 'DECEIVE-JUMP-001')?.data.kind).toBe('auto');
+      } finally {
+        await store.close();
+      }
+    },
+  );
 
   it(
     'compares a later run with it: what is still there, what went away, what is new',

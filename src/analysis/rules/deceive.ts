@@ -98,6 +98,11 @@ export const deceiveJump001 = defineRule({
       tapExemptMs: z.number().min(0).default(2000),
       /** The tapped CTA must name the jump (打开/去/跳转 + app) [P]. */
       requireNamedCta: z.boolean().default(true),
+      /**
+       * A jump seen up to 2 s [P] after the window was recorded gone is what took it down: the window
+       * watcher and the foreground probe (polling every 0.5 s) notice the same change independently.
+       */
+      afterGoneMs: z.number().min(0).default(2000),
     })
     .strict(),
   needs: ['ui'],
@@ -112,7 +117,7 @@ export const deceiveJump001 = defineRule({
       const jump = ctx.ev.foregrounds.find(
         (f) =>
           f.t >= w.visibleAt &&
-          f.t <= w.until + 1 &&
+          f.t <= w.until + ctx.params.afterGoneMs &&
           f.data.package !== w.package &&
           f.data.package !== app &&
           !isSystem(f.data.package),

@@ -88,3 +88,26 @@ describe('DECEIVE-JUMP-001 targets', () => {
     expect(violations(deceiveJump001, to('com.miui.home', '.launcher.Launcher'))).toEqual([]);
   });
 });
+
+describe('DECEIVE-JUMP-001 timing', () => {
+  it('counts a jump the foreground probe saw just after the window watcher saw the ad go', () => {
+    const ev = fixture()
+      .ui(500, 'window', ad)
+      .ui(3000, 'window', { ...ad, state: 'gone' })
+      .ui(3400, 'foreground', {
+        package: 'com.android.chrome',
+        activity: 'com.google.android.apps.chrome.Main',
+      })
+      .evidence();
+    expect(violations(deceiveJump001, ev)[0]?.evidence).toEqual([1, 3]);
+    const later = fixture()
+      .ui(500, 'window', ad)
+      .ui(3000, 'window', { ...ad, state: 'gone' })
+      .ui(9000, 'foreground', {
+        package: 'com.android.chrome',
+        activity: 'com.google.android.apps.chrome.Main',
+      })
+      .evidence();
+    expect(violations(deceiveJump001, later)).toEqual([]);
+  });
+});

@@ -121,6 +121,8 @@ describe('emulators on demand', () => {
   });
 
   it('boots the AVD for a run, runs jobs on emulator-P, and shuts it down at the end', async () => {
+    // No adb server yet: appwarden starts it before the emulator, which announces itself to it.
+    await adb('kill-server');
     let booted: string | undefined;
     let listedDuringRun = '';
     const result = await executeRun({

@@ -1,5 +1,7 @@
 import net from 'node:net';
 import { AdbServerClient } from '@yume-chan/adb';
+import { execa } from 'execa';
+import { describeError, failure } from '../../errors.ts';
 import { AdbServerNodeTcpConnector } from '@yume-chan/adb-server-node-tcp';
 import { adbServerFromEnv } from './connect.ts';
 
@@ -33,4 +35,33 @@ export function announceEmulator(adbPort: number, server: AdbServer = adbServerF
     socket.once('error', reject);
     socket.once('close', () => resolve());
   });
+}
+
+/**
+ * Makes sure the adb server answers, starting it (`adb -P PORT start-server`) when nothing listens on its
+ * port — as `adb devices` would. Emulators announce themselves to a running server, so it must be up first.
+ */
+export async function ensureAdbServer(
+  server: AdbServer = adbServerFromEnv(),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  try {
+    await listDevices(server);
+    return;
+  } catch (err) {
+    if (server.host !== '127.0.0.1' && server.host !== 'localhost')
+      throw failure('reach', `the adb server at ${server.host}:${server.port}`, describeError(err));
+  }
+  const r = await execa('adb', ['-P', String(server.port), 'start-server'], {
+    env,
+    timeout: 30_000,
+    reject: false,
+  });
+  if (r.failed)
+    throw failure(
+      'start',
+      `the adb server on port ${server.port}`,
+      (r.stderr || r.shortMessage || '').trim().split('\n').pop() ?? 'adb failed',
+      'Install adb (apt-get install adb, or the SDK platform-tools) and put it on PATH.',
+    );
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describeError, failure } from '../../errors.ts';
 import { childLog } from '../../log.ts';
 import { adbServerFromEnv } from '../adb/connect.ts';
-import { announceEmulator, listDevices, type AdbServer } from '../adb/server.ts';
+import { announceEmulator, ensureAdbServer, listDevices, type AdbServer } from '../adb/server.ts';
 import { Device } from '../device.ts';
 
 const log = childLog({ part: 'emulator' });
@@ -111,6 +111,7 @@ export async function bootEmulator(opts: BootOptions): Promise<BootedEmulator> {
       'Install it with `sdkmanager emulator` and set ANDROID_HOME, or start the AVD yourself and list it as kind: adb.',
     );
   const server = adbServerFromEnv(env);
+  await ensureAdbServer(server, env);
   const port = opts.consolePort ?? (await freeConsolePort((await listDevices(server)).map((d) => d.serial)));
   const serial = `emulator-${port}`;
   const args = [

@@ -55,7 +55,7 @@ export class Journey {
   #screenSize: { width: number; height: number } | undefined;
   #density: Promise<number | undefined> | undefined;
   /** Runtime permissions the app requests (read once, after install), to name a prompt's permissions. */
-  #requested: Promise<string[]> | undefined;
+  #requested: Promise<string[] | null> | undefined;
   /** Nesting of runFlow files, to refuse cycles. */
   readonly flowStack: string[] = [];
   /** Who made each prompt appear (PERM_PROMPT `detail.requestedBy`). */
@@ -173,7 +173,7 @@ export class Journey {
         const members = new Set(
           (GROUP_PERMISSIONS[prompt.group] ?? []).map((p) => `android.permission.${p}`),
         );
-        const origin = await this.origins.of(members, t);
+        const origin = await this.origins.of(members, t, subject.declared);
         this.mark(
           'PERM_PROMPT',
           subject.arg,
@@ -207,15 +207,23 @@ export class Journey {
    * What a prompt's markers say: `arg` = the first permission of the prompt's group the app requests
    * (rules key on permissions), `detail.group` and `detail.permissions` = the group and all of them.
    */
-  async promptSubject(prompt: PermissionPrompt): Promise<{ arg?: string; detail: Record<string, unknown> }> {
+  async promptSubject(
+    prompt: PermissionPrompt,
+  ): Promise<{ arg?: string; detail: Record<string, unknown>; declared?: boolean }> {
     this.#requested ??= requestedRuntimePermissions(this.ctx.device, this.pkg).catch((err: unknown) => {
       log.debug({ err }, 'could not read the requested permissions; prompts are marked by group');
-      return [];
+      return null;
     });
     const members = new Set((GROUP_PERMISSIONS[prompt.group] ?? []).map((p) => `android.permission.${p}`));
-    const permissions = (await this.#requested).filter((p) => members.has(p));
+    const requested = await this.#requested;
+    const permissions = (requested ?? []).filter((p) => members.has(p));
     const arg = permissions[0] ?? (prompt.group || undefined);
-    return { ...(arg !== undefined ? { arg } : {}), detail: { group: prompt.group || null, permissions } };
+    return {
+      ...(arg !== undefined ? { arg } : {}),
+      detail: { group: prompt.group || null, permissions },
+      // Whether the app declares any permission of the prompt's group (unknown: no list, or no group).
+      ...(requested !== null && members.size > 0 ? { declared: permissions.length > 0 } : {}),
+    };
   }
 
   #watchConsent(screen: Screen): void {

@@ -18,18 +18,26 @@ const log = childLog({ part: 'prompt-origin' });
  *    start of the grant activity: from the app's uid → app; `…REQUEST_PERMISSIONS_FOR_OTHER` or a system
  *    uid (below 10000, Process.FIRST_APPLICATION_UID) → os. One start can show several prompts (one
  *    per group), so a prompt without a start line of its own inherits the origin of the one before it.
- * 3. the hooks were attached and saw no request while logcat shows no start from the app → os.
+ * 3. the app's manifest declares no permission of the prompt's group: Android denies an undeclared
+ *    permission without a prompt, so the app cannot have caused this one → os;
+ * 4. the hooks had the requestPermissions hook installed and saw no request, while logcat shows no
+ *    start from the app → os.
  */
 export type RequestedBy = 'app' | 'os';
 
 export interface PromptOrigin {
   requestedBy?: RequestedBy;
-  /** What told: `hooks`, `logcat`, `hooks+logcat` (quiet hooks and no start from the app), `previous`. */
+  /**
+   * What told: `hooks`, `logcat`, `manifest`, `hooks+logcat` (quiet hooks and no start from the app),
+   * `previous` (the dialog before it in the same grant activity).
+   */
   via?: string;
 }
 
 /** The app's requestPermissions calls the hooks recorded, for the journey to attribute prompts with. */
 export interface PermissionRequestFeed {
+  /** The requestPermissions hooks are installed in the app (silence means something only then). */
+  installed(): boolean;
   /** Calls at or after session time `t` (ms), each with the permissions it asked for. */
   since(t: number): { t: number; permissions: string[] }[];
 }
@@ -75,11 +83,14 @@ export function attribute(o: {
   requests: readonly { permissions: string[] }[] | undefined;
   /** Logcat could be read. */
   logcat: boolean;
+  /** The app declares a permission of the prompt's group; undefined = unknown. */
+  declared?: boolean | undefined;
 }): PromptOrigin {
   const asked = o.requests?.some((r) => o.members.size === 0 || r.permissions.some((p) => o.members.has(p)));
   if (asked) return { requestedBy: 'app', via: 'hooks' };
   const fromApp = o.starts.some((s) => !s.forOther && o.appUid !== undefined && s.uid === o.appUid);
   if (fromApp) return { requestedBy: 'app', via: 'logcat' };
+  if (o.declared === false) return { requestedBy: 'os', via: 'manifest' };
   if (o.starts.some((s) => s.forOther || s.uid < FIRST_APPLICATION_UID))
     return { requestedBy: 'os', via: 'logcat' };
   if (o.requests !== undefined && o.logcat && o.appUid !== undefined)
@@ -131,7 +142,7 @@ export class PromptOrigins {
   }
 
   /** The origin of a prompt first seen at session time `t`, whose group has `members`. */
-  async of(members: ReadonlySet<string>, t: number): Promise<PromptOrigin> {
+  async of(members: ReadonlySet<string>, t: number, declared?: boolean): Promise<PromptOrigin> {
     await this.#baseline;
     this.#uid ??= this.device
       .run(['dumpsys', 'package', this.pkg], { timeoutMs: 30_000 })
@@ -153,8 +164,9 @@ export class PromptOrigins {
       appUid,
       starts: fresh,
       members,
-      requests: this.feed?.since(t - REQUEST_WINDOW_MS),
+      requests: this.feed?.installed() ? this.feed.since(t - REQUEST_WINDOW_MS) : undefined,
       logcat: starts !== null,
+      declared,
     });
     this.#last = { origin, t };
     return origin;

@@ -53,6 +53,11 @@ describe('prompt origin', () => {
       requestedBy: 'os',
       via: 'hooks+logcat',
     });
+    // A group the app does not declare: Android would have denied the app's request without a prompt.
+    expect(attribute({ ...base, starts: [], requests: undefined, declared: false })).toEqual({
+      requestedBy: 'os',
+      via: 'manifest',
+    });
     // Nothing to tell by: left out (the rules count it against the app, as before).
     expect(attribute({ ...base, starts: [], requests: undefined })).toEqual({});
     expect(attribute({ ...base, starts: [], requests: [], logcat: false })).toEqual({});

@@ -78,6 +78,7 @@ const home = screen([{ pkg: PKG, text: '首页', b: '[0,0][1080,200]' }]);
 describe('PERM_PROMPT requestedBy from the hooks', () => {
   it("is 'app' when the hooks fed the journey the app's requestPermissions just before", async () => {
     const feed = {
+      installed: () => true,
       since: (t: number) => [{ t: Math.max(t, 0), permissions: ['android.permission.CAMERA'] }],
     };
     const { step, markers } = journey('perm-hooks', [cameraPrompt, home], 0, { permissionRequests: feed });
@@ -88,11 +89,29 @@ describe('PERM_PROMPT requestedBy from the hooks', () => {
 
   it("is 'os' when the hooks were attached and saw no request (and logcat shows none from the app)", async () => {
     const { step, markers } = journey('perm-quiet', [cameraPrompt, home], 0, {
-      permissionRequests: { since: () => [] },
+      permissionRequests: { installed: () => true, since: () => [] },
     });
     await step('permission', { answer: 'allow', timeout: 2, optional: false });
     const prompt = (await markers()).find((x) => x.name === 'PERM_PROMPT');
     expect(prompt?.detail).toMatchObject({ requestedBy: 'os', requestedVia: 'hooks+logcat' });
+  });
+});
+
+describe('PERM_PROMPT requestedBy from the manifest', () => {
+  it("is 'os' for a group the app does not declare (Android would deny it without a prompt)", async () => {
+    const { step, markers } = journey('perm-undeclared', [contactsPrompt, home], 0);
+    await step('permission', { answer: 'deny', timeout: 2, optional: false });
+    const prompt = (await markers()).find((x) => x.name === 'PERM_PROMPT');
+    expect(prompt?.detail).toMatchObject({ requestedBy: 'os', requestedVia: 'manifest', permissions: [] });
+  });
+
+  it('says nothing when the hooks are attached but their requestPermissions hook is not installed', async () => {
+    const { step, markers } = journey('perm-nohook', [cameraPrompt, home], 0, {
+      permissionRequests: { installed: () => false, since: () => [] },
+    });
+    await step('permission', { answer: 'allow', timeout: 2, optional: false });
+    const prompt = (await markers()).find((x) => x.name === 'PERM_PROMPT');
+    expect(prompt?.detail).not.toHaveProperty('requestedBy');
   });
 });
 

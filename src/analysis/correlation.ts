@@ -26,28 +26,35 @@ export class Correlation {
   private readonly byFlow = new Map<number, FlowLink[]>();
 
   constructor(derived: Derived) {
-    const byType = new Map<string, EvApiCall[]>();
-    // organisation id → type → reads (nested maps: no key string built per read).
-    const byOrgType = new Map<string, Map<string, EvApiCall[]>>();
-    for (const call of derived.piReads) {
-      const c = derived.collectorOf(call);
-      let orgMap = c?.org ? byOrgType.get(c.org.id) : undefined;
-      if (c?.org && !orgMap) byOrgType.set(c.org.id, (orgMap = new Map()));
-      for (const type of call.data) {
-        if (!isPi(type)) continue;
-        push(byType, type, call);
-        if (orgMap) push(orgMap, type, call);
-      }
-    }
+    // One sweep through reads and flows in time order, keeping the latest read per type and per
+    // (organisation, type): what a binary search per flow would find, without a list per type holding
+    // every read of a long session. Reads at the flow's own time count (t <= flow.t).
+    const reads = derived.piReads;
+    const latest = new Map<string, EvApiCall>();
+    // organisation id → type → latest read (nested maps: no key string built per read).
+    const latestByOrg = new Map<string, Map<string, EvApiCall>>();
+    let next = 0;
     for (const flow of derived.ev.flows) {
+      for (; next < reads.length; next++) {
+        const call = reads[next] as EvApiCall;
+        if (call.t > flow.t) break;
+        const org = derived.collectorOf(call)?.org;
+        let orgMap = org ? latestByOrg.get(org.id) : undefined;
+        if (org && !orgMap) latestByOrg.set(org.id, (orgMap = new Map()));
+        for (const type of call.data) {
+          if (!isPi(type)) continue;
+          latest.set(type, call);
+          orgMap?.set(type, call);
+        }
+      }
       const seen = new Set<string>();
       for (const match of flow.matches) {
         if (!isPi(match.type) || seen.has(match.type)) continue;
         seen.add(match.type);
         const destination = derived.destination(flow.host);
         const read =
-          (destination.org && latestBefore(byOrgType.get(destination.org.id)?.get(match.type), flow.t)) ||
-          latestBefore(byType.get(match.type), flow.t) ||
+          (destination.org && latestByOrg.get(destination.org.id)?.get(match.type)) ||
+          latest.get(match.type) ||
           null;
         const link: FlowLink = {
           flow,
@@ -103,18 +110,4 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list) list.push(v);
   else m.set(k, [v]);
-}
-
-/** The last call with t <= `t` in a t-sorted list. */
-function latestBefore(list: EvApiCall[] | undefined, t: number): EvApiCall | undefined {
-  if (!list || list.length === 0) return undefined;
-  let lo = 0;
-  let hi = list.length - 1;
-  if ((list[0] as EvApiCall).t > t) return undefined;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((list[mid] as EvApiCall).t <= t) lo = mid;
-    else hi = mid - 1;
-  }
-  return list[lo];
 }

@@ -42,6 +42,25 @@ export interface EngineOptions {
   phases?: Partial<PhaseParams>;
   /** Where the settings came from, for messages. */
   source?: string;
+  /**
+   * Filled in with how long each stage took (benchmarks, `-v` diagnostics). A separate object, never part
+   * of the result: results must be the same for the same evidence.
+   */
+  timings?: StageTimings;
+}
+
+/** Milliseconds per analysis stage; a stage that did not run stays absent. */
+export interface StageTimings {
+  /** Reading the stored evidence into the read model. */
+  load?: number;
+  /** Consent and background phases from markers. */
+  phases?: number;
+  /** Attribution of API calls and the API → flow join. */
+  correlation?: number;
+  /** Evaluating every rule. */
+  rules?: number;
+  /** Writing the findings and the session status. */
+  store?: number;
 }
 
 export interface AnalysisResult {
@@ -107,9 +126,13 @@ export function analyzeEvidence(
   rules: readonly ResolvedRule[],
   opts: EngineOptions = {},
 ): AnalysisResult {
+  const timings = opts.timings;
+  let t0 = performance.now();
   const phases = derivePhases(ev.markers, ev.endT, { ...DEFAULT_PHASE_PARAMS, ...(opts.phases ?? {}) });
+  if (timings) t0 = stage(timings, 'phases', t0);
   const derived = new Derived(ev);
   const correlation = new Correlation(derived);
+  if (timings) t0 = stage(timings, 'correlation', t0);
   const failRank = SEVERITY_RANK[opts.failOn ?? 'L'];
   const findings: NewFinding[] = [];
   let violations = 0;
@@ -168,12 +191,20 @@ export function analyzeEvidence(
       });
     }
   }
+  if (timings) stage(timings, 'rules', t0);
   return {
     findings,
     status: failing ? 'findings' : 'passed',
     violations,
     notEvaluated: findings.length - violations,
   };
+}
+
+/** Records the time since `t0` as `name`; returns now, the next stage's start. */
+function stage(timings: StageTimings, name: keyof StageTimings, t0: number): number {
+  const now = performance.now();
+  timings[name] = now - t0;
+  return now;
 }
 
 const HOOK_CAPABILITIES = ['frida', 'hooks'];
@@ -242,8 +273,11 @@ export function analyzeSession(
   opts: EngineOptions = {},
 ): SessionAnalysis {
   const rules = resolveRules(opts);
+  const t0 = performance.now();
   const ev = loadSessionEvidence(store, sessionId);
+  if (opts.timings) stage(opts.timings, 'load', t0);
   const result = analyzeEvidence(ev, rules, opts);
+  const t1 = performance.now();
   store.replaceFindings(sessionId, result.findings);
   const session = store.getSession(sessionId) as StoredSession;
   let sessionStatus = session.status;
@@ -258,6 +292,7 @@ export function analyzeSession(
     store.setSessionStatus(sessionId, result.status);
     sessionStatus = result.status;
   }
+  if (opts.timings) stage(opts.timings, 'store', t1);
   return { ...result, session: sessionId, sessionStatus };
 }
 

@@ -137,10 +137,10 @@ export class Farm {
   }
 
   /** `adb reboot` and wait until it is back with boot completed; DeviceLost if it does not come back in time. */
-  async reboot(name: string, timeoutMs: number): Promise<RebootResult> {
+  async reboot(name: string, timeoutMs: number, signal?: AbortSignal): Promise<RebootResult> {
     const d = this.get(name);
     if (!d.address) throw new Error(`Failed to reboot ${name}: ${d.unavailable ?? 'not reachable'}.`);
-    return rebootAndWait(d.config.kind, d.address, { timeoutMs });
+    return rebootAndWait(d.config.kind, d.address, { timeoutMs, ...(signal ? { signal } : {}) });
   }
 
   async connect(name: string, timeoutMs = 10_000): Promise<Device> {

@@ -217,7 +217,8 @@ export async function executeRun(opts: RunOptions): Promise<RunResult> {
         ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
         reboot: {
           every: opts.devices.farm.rebootEvery,
-          run: async (d) => void (await farm.reboot(d.id, opts.devices.farm.rebootTimeout * 1000)),
+          run: async (d, signal) =>
+            void (await farm.reboot(d.id, opts.devices.farm.rebootTimeout * 1000, signal)),
         },
       },
     );

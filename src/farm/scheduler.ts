@@ -67,7 +67,7 @@ export interface ScheduleOptions {
    * last booted. A device that does not come back (`run` throws) is quarantined and the job waits for
    * another device.
    */
-  reboot?: { every: number; run: (device: DeviceTraits) => Promise<void> };
+  reboot?: { every: number; run: (device: DeviceTraits, signal: AbortSignal) => Promise<void> };
 }
 
 /**
@@ -149,12 +149,17 @@ export async function runSchedule<P>(
     if (!reboot) return true;
     const t0 = Date.now();
     try {
-      await reboot.run(device);
+      await reboot.run(device, stop.hard);
       pool.rebooted(device.id);
       emit({ type: 'device-reboot', device: device.id, ms: Date.now() - t0 });
       return true;
     } catch (err) {
       const error = describeError(err);
+      if (stop.hard.aborted) {
+        // A hard stop ended the wait, not the device: it is left to finish booting on its own.
+        emit({ type: 'device-reboot', device: device.id, ms: Date.now() - t0, error });
+        return true;
+      }
       log.warn({ device: device.id, err: error }, 'device did not come back from a reboot');
       emit({ type: 'device-reboot', device: device.id, ms: Date.now() - t0, error });
       pool.quarantine(device.id, `did not come back from a reboot: ${error}`);

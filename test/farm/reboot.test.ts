@@ -13,7 +13,8 @@ import { openStore, type EvidenceStore } from '../../src/evidence/store.ts';
 import { DeviceLost } from '../../src/errors.ts';
 import type { Farm } from '../../src/farm/farm.ts';
 import { executeRun, type RunEvent } from '../../src/farm/run.ts';
-import { StopSignal, type SchedulerEvent } from '../../src/farm/scheduler.ts';
+import { runSchedule, StopSignal, type SchedulerEvent } from '../../src/farm/scheduler.ts';
+import { DevicePool } from '../../src/farm/pool.ts';
 import type { ScenarioRunner } from '../../src/farm/session.ts';
 import { startSim, type Sim } from '../../src/sim/index.ts';
 
@@ -172,5 +173,40 @@ describe('rebootEvery in a run', () => {
     const ran = result.records.flatMap((r) => r.attempts.map((a) => a.device)).sort();
     expect(ran).toEqual(['sim-1', 'sim-2', 'sim-2']);
     expect(result.status).toBe('passed');
+  });
+});
+
+describe('reboots in the scheduler', () => {
+  it('a hard stop ends the wait for a rebooting device: its next job stays not-started, the device is not quarantined', async () => {
+    const pool = new DevicePool([{ id: 'd1', kind: 'sim', tags: [] }], { quarantineAfter: 1 });
+    const stop = new StopSignal();
+    const ran: string[] = [];
+    const t0 = Date.now();
+    const records = await runSchedule(
+      ['j1', 'j2'].map((id) => ({ id, selector: {}, payload: null })),
+      pool,
+      async (job) => {
+        ran.push(job.id);
+        return { kind: 'done', status: 'passed' };
+      },
+      {
+        retries: 1,
+        jobTimeoutMs: 5_000,
+        stop,
+        reboot: {
+          every: 1,
+          // A device that takes its time: only the stop ends the wait.
+          run: (_d, signal) =>
+            new Promise<void>((_, reject) => {
+              setTimeout(() => stop.abort('aborted by SIGINT'), 50);
+              signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+            }),
+        },
+      },
+    );
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(ran).toEqual(['j1']);
+    expect(records.map((r) => r.final)).toEqual(['done', 'not-started']);
+    expect(pool.quarantined()).toEqual([]);
   });
 });

@@ -11,6 +11,8 @@ export interface RebootOptions {
   timeoutMs: number;
   /** Between attempts to reach the device while it boots. */
   pollMs?: number;
+  /** Stops waiting (the device still reboots): a hard stop of the run. */
+  signal?: AbortSignal;
 }
 
 export interface RebootResult {
@@ -59,6 +61,7 @@ export async function rebootAndWait(
 
   let last = 'not reachable';
   while (left() > 0) {
+    if (opts.signal?.aborted) throw opts.signal.reason;
     let device: Device | undefined;
     try {
       device = await Device.connect(kind, address, Math.max(1, Math.min(5_000, left())));
@@ -78,7 +81,11 @@ export async function rebootAndWait(
         ?.close()
         .catch((err: unknown) => log.debug({ err: describeError(err) }, 'close while booting'));
     }
-    await new Promise((r) => setTimeout(r, Math.max(0, Math.min(pollMs, left()))));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(0, Math.min(pollMs, left())));
+      opts.signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
   }
+  if (opts.signal?.aborted) throw opts.signal.reason;
   throw lost(`it did not come back (${last})`);
 }

@@ -3,6 +3,8 @@
  * (JSON, forms, base64, binary, text; ~2% carry a planted identity value) against a full identity, and
  * `grep -F -c -f PATTERNS` over the same bytes with the same variant strings, measured in the same run.
  *
+ * Protobuf bodies are measured apart (`protobufMbPerSec`), so the mixed figure stays comparable.
+ *
  * The matcher figure is `matchRequest` end to end (automaton pass, layer sniffing, JSON/form walks where
  * something was found, base64 decoding), not the bare automaton; that one is printed too.
  *
@@ -10,7 +12,7 @@
  * figures hold on a loaded shared machine; wall-clock figures are printed and reported beside them.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,11 +50,23 @@ const identity = identitySchema.parse({
   installedPackages: ['com.appwarden.canary.one'],
 });
 
-// Deterministic pseudo-random numbers so runs are comparable.
+// Deterministic pseudo-random numbers and bytes so runs are comparable (the same bodies every run).
 let seed = 42;
 function rnd(n: number): number {
   seed = (seed * 1103515245 + 12345) & 0x7fffffff;
   return seed % n;
+}
+let byteSeed = 0x9e3779b9;
+function randomBytes(n: number): Buffer {
+  const out = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i++) {
+    // xorshift32
+    byteSeed ^= byteSeed << 13;
+    byteSeed ^= byteSeed >>> 17;
+    byteSeed ^= byteSeed << 5;
+    out[i] = byteSeed & 0xff;
+  }
+  return out;
 }
 
 const WORDS = [
@@ -152,6 +166,48 @@ function makeBody(): Body {
   return { contentType: b.contentType, bytes, planted: true };
 }
 
+// Protobuf bodies, measured apart from the mix above (which stays comparable with earlier runs): batches
+// of analytics events with strings, varints and doubles, as an SDK uploads them; ~2% carry the IMEI as
+// a varint, found only by decoding the wire format.
+function pbVarint(n: number): number[] {
+  const out: number[] = [];
+  let v = n;
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  out.push(v);
+  return out;
+}
+const pbField = (num: number, wire: number): number[] => pbVarint(num * 8 + wire);
+const pbLen = (num: number, bytes: number[]): number[] => [
+  ...pbField(num, 2),
+  ...pbVarint(bytes.length),
+  ...bytes,
+];
+function protobufBody(size: number, plant: boolean): Buffer {
+  const events: number[][] = [];
+  let approx = 0;
+  while (approx < size) {
+    const d = Buffer.alloc(8);
+    d.writeDoubleLE(rnd(1_000_000) / 1000);
+    const ev = [
+      ...pbLen(1, [...Buffer.from(`${WORDS[rnd(WORDS.length)]}_${rnd(9999)}`)]),
+      ...pbField(2, 0),
+      ...pbVarint(1_732_000_000_000 + rnd(1_000_000)),
+      ...pbLen(3, [...randomBytes(8)]),
+      ...pbField(4, 1),
+      ...d,
+      ...pbLen(5, [...Buffer.from(randomBytes(12).toString('hex'))]),
+    ];
+    events.push(pbLen(1, ev));
+    approx += ev.length + 3;
+  }
+  if (plant) events.push(pbLen(2, [...pbField(3, 0), ...pbVarint(860123456789012)]));
+  return Buffer.from(events.flat());
+}
+const PROTOBUF_POOL = Array.from({ length: 40 }, (_, i) => protobufBody(1024 * (1 + rnd(255)), i % 20 === 0));
+
 line(`matcher benchmark: ${totalMb} MB of mixed bodies`);
 let t0 = performance.now();
 const ci = compileIdentity(identity);
@@ -218,6 +274,30 @@ try {
       `${round(mb / matchSec, 1)} MB/s wall; ${matches} matches, planted found ${plantedFound}/${planted}`,
   );
 
+  // Protobuf: a tenth of the total, drawn from the pool.
+  let pbBytes = 0;
+  let pbPlanted = 0;
+  let pbFound = 0;
+  cpu0 = process.cpuUsage();
+  for (let i = 0; pbBytes < TOTAL / 10; i++) {
+    const body = PROTOBUF_POOL[i % PROTOBUF_POOL.length] as Buffer;
+    pbBytes += body.length;
+    const m = matchRequest(ci, {
+      method: 'POST',
+      url: 'https://bench.example.net/pb',
+      headers: [['Content-Type', 'application/x-protobuf']],
+      body,
+    });
+    if ((i % PROTOBUF_POOL.length) % 20 === 0) pbPlanted++;
+    if (m.some((x) => x.encoding === 'protobuf>varint')) pbFound++;
+  }
+  const pbCpuSec = cpuSeconds(process.cpuUsage(cpu0));
+  const protobufMbPerSec = pbBytes / 1024 / 1024 / pbCpuSec;
+  line(
+    `matchRequest on protobuf bodies: ${round(protobufMbPerSec, 1)} MB/s of CPU time ` +
+      `(${round(pbBytes / 1024 / 1024, 1)} MB); IMEI varints found ${pbFound}/${pbPlanted}`,
+  );
+
   cpu0 = process.cpuUsage();
   for (const b of bodies) ci.automaton.scan(b.bytes, () => undefined);
   line(`automaton pass alone: ${round(mb / cpuSeconds(process.cpuUsage(cpu0)), 1)} MB/s of CPU time`);
@@ -260,6 +340,7 @@ try {
     wallMbPerSec: round(mb / matchSec, 1),
     grepWallMbPerSec: round(grepMb / grepSec, 1),
     ratio: round(mbPerSec / grepMbPerSec, 2),
+    protobufMbPerSec: round(protobufMbPerSec, 1),
     variants: patterns.length,
   });
 } finally {

@@ -188,7 +188,9 @@ function scanBuffer(ctx: Ctx, buf: Uint8Array, place: Place, hint?: Hint): void 
   let form = false;
 
   if (deeper && (hint === 'protobuf' || hint === 'grpc' || (hint === undefined && mightBeProtobuf(buf)))) {
-    fields = openProtobuf(ctx, buf, place, hint === 'grpc');
+    // Strings sit in protobuf as they are: unless the pass saw something to attribute to a field, only
+    // the numbers and the fields the pass cannot see into need a look.
+    fields = openProtobuf(ctx, buf, place, hint === 'grpc', interesting || found.blobs.length > 0);
   }
 
   if (fields) {
@@ -349,7 +351,13 @@ function reportPair(
  * Reads a buffer as protobuf (or gRPC frames of protobuf): reports the numbers and coordinate pairs its
  * messages hold, and returns its string and bytes fields for scanning; null when it is not protobuf.
  */
-function openProtobuf(ctx: Ctx, buf: Uint8Array, place: Place, grpc: boolean): Field[] | null {
+function openProtobuf(
+  ctx: Ctx,
+  buf: Uint8Array,
+  place: Place,
+  grpc: boolean,
+  allLeaves: boolean,
+): Field[] | null {
   const messages: { bytes: Uint8Array; root: string | undefined; chain: string[] }[] = [];
   const out: Field[] = [];
   if (grpc) {
@@ -383,7 +391,7 @@ function openProtobuf(ctx: Ctx, buf: Uint8Array, place: Place, grpc: boolean): F
     const decoded = decodeProtobuf(m.bytes);
     if (!decoded) continue;
     decodedAny = true;
-    const view = viewProtobuf(decoded, m.root, ctx.ci.numbers, ctx.ci.location);
+    const view = viewProtobuf(decoded, m.root, ctx.ci.numbers, ctx.ci.location, allLeaves);
     for (const n of view.numbers) {
       report(ctx, {
         type: n.type,

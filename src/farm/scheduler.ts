@@ -204,40 +204,37 @@ export async function runSchedule<P>(
     );
     const startedAt = Date.now();
     emit({ type: 'job-start', job: job.id, device: device.id, attempt });
-    const task = (async () => {
-      let outcome: JobOutcome;
-      try {
-        outcome = await execute(job, { device, attempt, signal: controller.signal });
-      } catch (err) {
-        // An executor that throws has failed in the infrastructure, not in the scenario.
-        outcome = { kind: 'infra', error: err instanceof Error ? err : new Error(String(err)) };
-      } finally {
-        clearTimeout(timer);
-        stop.hard.removeEventListener('abort', onHard);
+    let outcome: JobOutcome;
+    try {
+      outcome = await execute(job, { device, attempt, signal: controller.signal });
+    } catch (err) {
+      // An executor that throws has failed in the infrastructure, not in the scenario.
+      outcome = { kind: 'infra', error: err instanceof Error ? err : new Error(String(err)) };
+    } finally {
+      clearTimeout(timer);
+      stop.hard.removeEventListener('abort', onHard);
+    }
+    const endedAt = Date.now();
+    record.attempts.push({ device: device.id, startedAt, endedAt, outcome });
+    emit({ type: 'job-end', job: job.id, device: device.id, outcome, ms: endedAt - startedAt });
+    if (outcome.kind === 'done') {
+      record.final = 'done';
+      delete record.reason;
+      pool.release(device.id, 'ok');
+    } else {
+      const reason = describeError(outcome.error);
+      record.final = 'failed';
+      record.reason = reason;
+      (failedOn.get(job.id) as Set<string>).add(device.id);
+      pool.release(device.id, 'infra-failure', reason);
+      if (record.attempts.length <= opts.retries && !stop.stopping) {
+        emit({ type: 'job-retry', job: job.id, after: device.id, reason });
+        log.info({ job: job.id, device: device.id, reason }, 'retrying after an infrastructure failure');
+        queue.push(job);
+        queue.sort(byEstimate);
       }
-      const endedAt = Date.now();
-      record.attempts.push({ device: device.id, startedAt, endedAt, outcome });
-      emit({ type: 'job-end', job: job.id, device: device.id, outcome, ms: endedAt - startedAt });
-      if (outcome.kind === 'done') {
-        record.final = 'done';
-        delete record.reason;
-        pool.release(device.id, 'ok');
-      } else {
-        const reason = describeError(outcome.error);
-        record.final = 'failed';
-        record.reason = reason;
-        (failedOn.get(job.id) as Set<string>).add(device.id);
-        pool.release(device.id, 'infra-failure', reason);
-        if (record.attempts.length <= opts.retries && !stop.stopping) {
-          emit({ type: 'job-retry', job: job.id, after: device.id, reason });
-          log.info({ job: job.id, device: device.id, reason }, 'retrying after an infrastructure failure');
-          queue.push(job);
-          queue.sort(byEstimate);
-        }
-      }
-      reportQuarantines();
-    })();
-    await task;
+    }
+    reportQuarantines();
   };
 
   try {

@@ -170,18 +170,26 @@ function asText(bytes: Buffer): string | undefined {
   return /[\u0000-\u0008\u000e-\u001f\u007f]/.test(s) ? undefined : s;
 }
 
+/**
+ * HAR timings from what the flow recorded. `connect` and `ssl` are the flow's own measurements (the
+ * tunnel probe records the upstream connect; HTTP flows on a reused connection have none, which HAR
+ * writes as -1). Per HAR 1.2, `ssl` is part of `connect` and not added again to `time`.
+ */
 function harTimings(f: StoredFlow): Timings {
   const nn = (v: number | undefined) => (v === undefined || v < 0 ? 0 : v);
   const t = f.timing;
+  const connect = t.connect === undefined || t.connect < 0 ? -1 : t.connect;
+  const ssl = t.ssl === undefined || t.ssl < 0 ? -1 : Math.min(t.ssl, connect < 0 ? t.ssl : connect);
   const known = nn(t.send) + nn(t.wait) + nn(t.receive);
   return {
     blocked: -1,
     dns: -1,
-    connect: t.connect === undefined || t.connect < 0 ? -1 : t.connect,
-    ssl: t.ssl === undefined || t.ssl < 0 ? -1 : t.ssl,
+    connect,
+    ssl,
     send: nn(t.send),
-    // A flow with no request/response split (tunnels, failures) shows its whole time as waiting.
-    wait: known === 0 ? nn(t.total) : nn(t.wait),
+    // A flow with no request/response split (tunnels, failures) shows the rest of its time as waiting:
+    // its total runs from the start, so the connect time it includes is not counted twice.
+    wait: known === 0 ? Math.max(0, nn(t.total) - nn(connect)) : nn(t.wait),
     receive: nn(t.receive),
   };
 }

@@ -216,6 +216,29 @@ beforeAll(async () => {
       responseBody: body(Buffer.from(page)),
     }),
   );
+  // A passthrough tunnel whose upstream connect took 3 ms of its 10, and an exchange on a fresh TLS
+  // connection (connect 4 ms, of which 2.5 ms TLS).
+  w.appendFlow(
+    flow({
+      t: 60,
+      wall: WALL + 50,
+      method: 'CONNECT',
+      url: 'https://passthrough.example.com:443/',
+      host: 'passthrough.example.com',
+      status: undefined,
+      timing: { total: 10, connect: 3 },
+      tls: 'passthrough',
+      extra: { tunnel: { connectHost: 'passthrough.example.com', bytesUp: 10, bytesDown: 20 } },
+    }),
+  );
+  w.appendFlow(
+    flow({
+      t: 70,
+      wall: WALL + 60,
+      url: 'https://api.example.com/fresh',
+      timing: { total: 16.5, connect: 4, ssl: 2.5, send: 0.5, wait: 10, receive: 2 },
+    }),
+  );
   await store.flush();
 });
 
@@ -229,7 +252,7 @@ describe('sessionToHar', () => {
     const har = sessionToHar(store, 's1');
     const parsed = harSchema.safeParse(JSON.parse(JSON.stringify(har)));
     expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
-    expect(har.log.entries).toHaveLength(5);
+    expect(har.log.entries).toHaveLength(7);
     expect(har.log.pages?.[0]?.id).toBe('s1');
     expect(har.log.entries.every((e) => e.pageref === 's1')).toBe(true);
   });
@@ -280,6 +303,21 @@ describe('sessionToHar', () => {
         { type: 'receive', opcode: 2, data: 'yv4=' },
       ],
     });
+  });
+
+  it('fills connect and ssl from what the flow recorded, without counting them twice', () => {
+    const entries = sessionToHar(store, 's1').log.entries;
+    const [first, , tunnel] = entries;
+    const passthrough = entries[5];
+    const fresh = entries[6];
+    // Not recorded: -1, as HAR 1.2 says for timings that do not apply.
+    expect(first?.timings).toMatchObject({ connect: -1, ssl: -1 });
+    expect(tunnel?.timings).toMatchObject({ connect: -1, ssl: -1, wait: 5 });
+    expect(passthrough?.timings).toMatchObject({ connect: 3, ssl: -1, send: 0, wait: 7, receive: 0 });
+    expect(passthrough?.time).toBe(10);
+    expect(fresh?.timings).toMatchObject({ connect: 4, ssl: 2.5, send: 0.5, wait: 10, receive: 2 });
+    // ssl is part of connect: time = connect + send + wait + receive.
+    expect(fresh?.time).toBe(16.5);
   });
 
   it("reads back through appwarden's own HAR reader with the bodies as sent", () => {

@@ -26,6 +26,24 @@ interface RunFlags {
   appium: boolean;
 }
 
+/** The findings verdict, kept apart from whether the infrastructure ran every session. */
+export function verdict(r: {
+  analyses: readonly { findings: readonly { status: string; severity: string }[] }[];
+  failOn: string;
+}): string {
+  const by = new Map<string, number>();
+  let affected = 0;
+  for (const a of r.analyses) {
+    const v = a.findings.filter((f) => f.status === 'violation');
+    if (v.length > 0) affected += 1;
+    for (const f of v) by.set(f.severity, (by.get(f.severity) ?? 0) + 1);
+  }
+  const total = [...by.values()].reduce((x, y) => x + y, 0);
+  if (total === 0) return 'no violations';
+  const parts = ['C', 'H', 'M', 'L'].filter((s) => by.has(s)).map((s) => `${by.get(s)} ${s}`);
+  return `${total} violation(s) (${parts.join(', ')}) in ${affected} session(s), failing at ${r.failOn} or above`;
+}
+
 function summary(r: RunCommandResult): string {
   const table = new Table({
     head: ['session', 'status', 'findings', 'rules'],
@@ -39,7 +57,10 @@ function summary(r: RunCommandResult): string {
     ];
     table.push([a.session, a.sessionStatus, String(a.violations), rules.join(', ')]);
   }
-  const lines = [`run ${r.run}: ${r.status}`, table.toString()];
+  const lines = [
+    `run ${r.run}: ${verdict(r)}; infrastructure ${r.status} (${r.analyses.length} session(s))`,
+    table.toString(),
+  ];
   if (r.reportFile) lines.push(`report: ${r.reportFile}`);
   if (r.junitFile) lines.push(`junit: ${r.junitFile}`);
   return `${lines.join('\n')}\n`;

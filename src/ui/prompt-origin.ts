@@ -12,7 +12,8 @@ const log = childLog({ part: 'prompt-origin' });
  *
  * The evidence, strongest first:
  * 1. the hooks saw the app call requestPermissions for a permission of the prompt's group shortly
- *    before (when the farm feeds the journey its hook calls: `ScenarioContext.permissionRequests`);
+ *    before (when the session feeds the journey its hook calls: `ScenarioContext.permissionRequests`,
+ *    built with permissionRequestTap in request-feed.ts);
  * 2. ActivityTaskManager (Android 10+) / ActivityManager (6–9) logs one `START u0 {act=
  *    android.content.pm.action.REQUEST_PERMISSIONS … GrantPermissionsActivity …} from uid N` line per
  *    start of the grant activity: from the app's uid → app; `…REQUEST_PERMISSIONS_FOR_OTHER` or a system

@@ -8,6 +8,9 @@ import { kindHint, portOrAutoSchema, portSchema, seconds } from './common.ts';
  * the scheduler picks devices for a suite through the selectors (tags, sdk, abi, root).
  */
 
+/** Seconds a device has to come back from a reboot between jobs (`farm.rebootTimeout`). */
+export const DEFAULT_REBOOT_TIMEOUT_S = 300;
+
 export const ABIS = ['arm64-v8a', 'armeabi-v7a', 'x86_64', 'x86'] as const;
 
 /** `adb devices` serial (letters, digits, `.-_:`) or host:port of a TCP device. */
@@ -111,9 +114,12 @@ export const farmOptionsSchema = z
       .min(0)
       .default(0)
       .describe('reboot a device between jobs after this many jobs on it (retries count); 0 = never'),
-    rebootTimeout: seconds('time a rebooting device has to come back with boot completed', 3600)
+    rebootTimeout: seconds(
+      `time a rebooting device has to come back with boot completed; default ${DEFAULT_REBOOT_TIMEOUT_S}`,
+      3600,
+    )
       .min(1)
-      .default(300),
+      .optional(),
     jobTimeout: seconds('time limit of one job', 7 * 86_400)
       .min(10)
       .default(1800),

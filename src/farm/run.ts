@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { DevicesFile } from '../config/devices.ts';
+import { DEFAULT_REBOOT_TIMEOUT_S, type DevicesFile } from '../config/devices.ts';
 import type { SuiteFile, SuiteTarget } from '../config/suite.ts';
 import type { EvidenceStore } from '../evidence/store.ts';
 import { newId } from '../evidence/store.ts';
@@ -218,7 +218,11 @@ export async function executeRun(opts: RunOptions): Promise<RunResult> {
         reboot: {
           every: opts.devices.farm.rebootEvery,
           run: async (d, signal) =>
-            void (await farm.reboot(d.id, opts.devices.farm.rebootTimeout * 1000, signal)),
+            void (await farm.reboot(
+              d.id,
+              (opts.devices.farm.rebootTimeout ?? DEFAULT_REBOOT_TIMEOUT_S) * 1000,
+              signal,
+            )),
         },
       },
     );

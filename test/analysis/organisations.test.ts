@@ -24,7 +24,10 @@ describe('organisations table', () => {
       'huawei-hms',
       'xiaomi-push',
       'oppo-push',
+      'oppo-ads',
+      'oppo-heytap',
       'vivo-push',
+      'vivo-ads',
       'sensorsdata',
       'talkingdata',
       'firebase',
@@ -43,6 +46,11 @@ describe('organisations table', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const o of ORGANISATIONS) {
       expect(o.sources.length).toBeGreaterThan(0);
+      // Every row cites at least one address a reviewer can open.
+      expect([o.id, o.sources.some((src) => /https:\/\/[a-z0-9.-]+\.[a-z]{2,}/.test(src))]).toEqual([
+        o.id,
+        true,
+      ]);
       expect(ORGANISATION_CATEGORIES).toContain(o.category);
       expect(o.country).toMatch(/^[A-Z]{2}$/);
       for (const d of o.domains) expect(d).toMatch(/^[a-z0-9.-]+\.[a-z]{2,}$/);
@@ -60,6 +68,34 @@ describe('organisations table', () => {
     expect(organisationForDomain('www.baidu.com')).toBeUndefined();
     expect(organisationForDomain('notumeng.com')).toBeUndefined();
     expect(organisationForDomain('[::1]:8080')).toBeUndefined();
+  });
+
+  it('keeps the reviewed rows to the hosts their SDKs use', () => {
+    // OPPO: push hosts are push; the rest of heytapmobi.com is OPPO's platform, its ad hosts are ads.
+    expect(organisationForDomain('api.push.oppomobile.com')?.id).toBe('oppo-push');
+    expect(organisationForDomain('httpdns.push.heytapmobi.com')?.id).toBe('oppo-push');
+    expect(organisationForDomain('sdk.ad.heytapmobi.com')?.id).toBe('oppo-ads');
+    expect(organisationForDomain('rest-cn01a.ocloud.heytapmobi.com')?.id).toBe('oppo-heytap');
+    // vivo: the push API host, not a guessed one; vivo's ad SDK hosts are ads.
+    expect(organisationForDomain('api-push.vivo.com.cn')?.id).toBe('vivo-push');
+    expect(organisationForDomain('push.vivo.com.cn')).toBeUndefined();
+    expect(organisationForDomain('adsdk.vivo.com.cn')?.id).toBe('vivo-ads');
+    expect(organisationForDomain('www.vivo.com.cn')).toBeUndefined();
+    // Kuaishou: the SDK API and its creative CDN; not the Kuaishou app's own API.
+    expect(organisationForDomain('open.e.kuaishou.com')?.id).toBe('kuaishou-ads');
+    expect(organisationForDomain('p1-lm.adukwai.com')?.id).toBe('kuaishou-ads');
+    expect(organisationForDomain('api.kuaishou.com')).toBeUndefined();
+    // Huawei: HiAnalytics collectors on dbankcloud.cn/.com are HMS.
+    expect(organisationForDomain('datacollector-drcn.dt.dbankcloud.cn')?.id).toBe('huawei-hms');
+    expect(organisationForDomain('metrics1.dt.dbankcloud.com')?.id).toBe('huawei-hms');
+    // Baidu Mobads: its config bucket on Baidu's object storage, not the whole of bcebos.com.
+    expect(organisationForDomain('mobads-pre-config.cdn.bcebos.com')?.id).toBe('baidu-mobads');
+    expect(organisationForDomain('other-bucket.cdn.bcebos.com')).toBeUndefined();
+    // Pangle: its own host under snssdk.com, not ByteDance's app APIs.
+    expect(organisationForDomain('pangolin.snssdk.com')?.id).toBe('pangle');
+    expect(organisationForDomain('is.snssdk.com')).toBeUndefined();
+    expect(organisationForFrame('com.vivo.push.PushClient.initialize')?.id).toBe('vivo-push');
+    expect(organisationForFrame('com.heytap.msp.push.HeytapPushManager.init')?.id).toBe('oppo-push');
   });
 
   it('attributes stack frames by the longest package prefix', () => {

@@ -9,7 +9,10 @@
  * `packagePrefixes` are Java package or class-name prefixes as they appear in stack frames.
  *
  * Sources: "Exodus" = the εxodus tracker list, https://reports.exodus-privacy.eu.org/en/trackers/ (code
- * and network signatures per tracker); vendor documentation as named per row.
+ * and network signatures per tracker); "HaGeZi" = HaGeZi's per-vendor DNS lists of native tracking hosts,
+ * https://github.com/hagezi/dns-blocklists (adblock/native.*.txt); vendor documentation as named per row.
+ * Every row has at least one URL. Reviewed 2026-11: rows for OPPO, vivo, Kuaishou, Huawei, Baidu Mobads
+ * and Pangle were narrowed to the hosts their SDKs use (see the notes on those rows).
  */
 
 export const ORGANISATION_CATEGORIES = [
@@ -40,6 +43,7 @@ export interface Organisation {
 }
 
 const EXODUS = 'https://reports.exodus-privacy.eu.org/en/trackers/';
+const HAGEZI = 'https://github.com/hagezi/dns-blocklists/blob/main/adblock';
 
 export const ORGANISATIONS: readonly Organisation[] = [
   {
@@ -91,7 +95,8 @@ export const ORGANISATIONS: readonly Organisation[] = [
       'pglstatp-toutiao.com',
       'pangle.io',
       'csjplatform.com',
-      'snssdk.com',
+      // Only Pangle's host: snssdk.com as a whole is ByteDance's app API domain (Toutiao, Douyin …).
+      'pangolin.snssdk.com',
     ],
     packagePrefixes: ['com.bytedance.sdk.openadsdk.', 'com.bytedance.pangle.', 'com.bytedance.msdk.'],
     sources: [`${EXODUS} "Pangle"`, 'https://www.csjplatform.com/union/media/union/download (CSJ SDK docs)'],
@@ -110,12 +115,11 @@ export const ORGANISATIONS: readonly Organisation[] = [
     name: 'Kuaishou Ads (Kuaishou Union)',
     country: 'CN',
     category: 'ads',
-    domains: ['e.kuaishou.com', 'e.kuaishou.cn'],
+    // The SDK's API is open.e.kuaishou.com (e.g. /rest/e/v3/open/univ, /logBatch in com.kwad.sdk);
+    // ad creatives come from *-lm.adukwai.com.
+    domains: ['e.kuaishou.com', 'e.kuaishou.cn', 'adukwai.com'],
     packagePrefixes: ['com.kwad.sdk.', 'com.kwad.'],
-    sources: [
-      'https://u.kuaishou.com/ (Kuaishou Union SDK docs)',
-      'AppManager tracker signatures (mirrors Exodus)',
-    ],
+    sources: ["https://u.kuaishou.com/ (Kuaishou Union, the SDK's publisher site)"],
   },
   {
     id: 'baidu-lbs',
@@ -140,9 +144,20 @@ export const ORGANISATIONS: readonly Organisation[] = [
     name: 'Baidu Mobile Ads',
     country: 'CN',
     category: 'ads',
-    domains: ['mobads.baidu.com', 'mobads-logs.baidu.com', 'union.baidu.com'],
+    // SDK endpoints: mobads.baidu.com (/cpro/ui/mads.php, /ads/preload.php), mobads-logs.baidu.com, and
+    // its remote configuration on Baidu's object storage. union.baidu.com is Baidu Union's own site.
+    domains: [
+      'mobads.baidu.com',
+      'mobads-logs.baidu.com',
+      'mobads-pre-config.cdn.bcebos.com',
+      'union.baidu.com',
+    ],
     packagePrefixes: ['com.baidu.mobads.', 'com.baidu.mobad'],
-    sources: [`${EXODUS} "Baidu Mobile Ads"`, 'https://union.baidu.com/ (Baidu Union SDK docs)'],
+    sources: [
+      `${EXODUS} "Baidu Mobile Ads"`,
+      'https://union.baidu.com/ (Baidu Union SDK docs)',
+      'https://github.com/MuntashirAkon/AppManager/blob/master/app/src/main/res/values/trackers.xml (com.baidu.mobads)',
+    ],
   },
   {
     id: 'baidu-mobstat',
@@ -179,11 +194,14 @@ export const ORGANISATIONS: readonly Organisation[] = [
     name: 'Huawei Mobile Services',
     country: 'CN',
     category: 'platform',
+    // Exodus's HMS Core signature covers all of hicloud.com and dbankcloud.*: HMS, AppGallery, Huawei ID,
+    // push and HiAnalytics share them, so they are attributed to HMS as a whole.
     domains: ['hicloud.com', 'dbankcloud.com', 'dbankcloud.cn', 'cloud.huawei.com'],
     packagePrefixes: ['com.huawei.hms.', 'com.huawei.agconnect.'],
     sources: [
       `${EXODUS} "Huawei Mobile Services (HMS) Core"`,
       'https://developer.huawei.com/consumer/en/doc/development/HMSCore-Guides/',
+      `${HAGEZI}/native.huawei.txt (HiAnalytics collectors on *.dt.dbankcloud.cn/.com, logservice*.hicloud.com)`,
     ],
   },
   {
@@ -200,18 +218,56 @@ export const ORGANISATIONS: readonly Organisation[] = [
     name: 'OPPO / HeyTap Push',
     country: 'CN',
     category: 'push',
-    domains: ['push.oppomobile.com', 'heytapmobi.com'],
+    // Push hosts only (api.push.oppomobile.com, httpdns.push.heytapmobi.com, …): heytapmobi.com as a whole
+    // is OPPO's domain for everything (cloud, ads, analytics, the open platform) — see oppo-heytap.
+    domains: ['push.oppomobile.com', 'push.heytapmobi.com', 'push.heytapmobile.com'],
     packagePrefixes: ['com.heytap.msp.', 'com.heytap.mcssdk.', 'com.coloros.mcssdk.'],
-    sources: ['https://open.oppomobile.com/new/developmentDoc/info?id=11221 (OPUSH SDK)'],
+    sources: [
+      'https://open.oppomobile.com/new/developmentDoc/info?id=11221 (OPUSH SDK)',
+      'https://blog.gitcode.com/0332477de2dfd939e7067e4d2eced69a.html (httpdns.push.heytapmobi.com is OPPO push)',
+    ],
+  },
+  {
+    id: 'oppo-ads',
+    name: 'OPPO / HeyTap Ads',
+    country: 'CN',
+    category: 'ads',
+    domains: ['ad.heytapmobi.com', 'ads.heytapmobi.com', 'iad.heytapmobi.com'],
+    packagePrefixes: [],
+    // Hosts seen in public ad-blocking lists and OPPO's ad API (api.ads.heytapmobi.com, sdk.ad…, iad…).
+    sources: [`${HAGEZI}/native.oppo-realme.txt (OPPO's own tracking and ad hosts)`],
+  },
+  {
+    id: 'oppo-heytap',
+    name: 'OPPO / HeyTap services',
+    country: 'CN',
+    category: 'platform',
+    domains: ['heytapmobi.com', 'heytapmobile.com', 'oppomobile.com'],
+    packagePrefixes: [],
+    sources: [`${HAGEZI}/native.oppo-realme.txt`, 'https://open.oppomobile.com/ (OPPO open platform)'],
   },
   {
     id: 'vivo-push',
     name: 'vivo Push',
     country: 'CN',
     category: 'push',
-    domains: ['api-push.vivo.com.cn', 'push.vivo.com.cn'],
+    // api-push.vivo.com.cn is the push API (app servers call it; the on-device SDK talks to vivo's system
+    // push service), so this row mostly attributes stack frames. "push.vivo.com.cn" was a guess: dropped.
+    domains: ['api-push.vivo.com.cn'],
     packagePrefixes: ['com.vivo.push.'],
-    sources: ['https://dev.vivo.com.cn/documentCenter/doc/365 (vivo push SDK)'],
+    sources: [
+      'https://dev.vivo.com.cn/documentCenter/doc/362 (vivo push server API, api-push.vivo.com.cn)',
+      'https://dev.vivo.com.cn/documentCenter/doc/365 (vivo push SDK)',
+    ],
+  },
+  {
+    id: 'vivo-ads',
+    name: 'vivo Ads',
+    country: 'CN',
+    category: 'ads',
+    domains: ['ad.vivo.com.cn', 'adsdk.vivo.com.cn', 'adlog.vivo.com.cn', 'ads-api.vivo.com'],
+    packagePrefixes: [],
+    sources: [`${HAGEZI}/native.vivo.txt (adsdk., adlog., ads-api. hosts)`],
   },
   {
     id: 'sensorsdata',

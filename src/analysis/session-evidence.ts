@@ -3,9 +3,10 @@
  * Built from stored rows only (never live probe objects), so a session analysed live and the same session
  * re-analysed from an imported bundle give the same findings.
  *
- * Sessions can hold millions of hook events, so API calls are kept compact: stacks and data lists are
+ * Sessions can hold millions of hook events, so API calls are kept compact: identical stored payloads are
+ * parsed once and shared (a call is its id, time and a pointer to the payload), stacks and data lists are
  * interned (SDKs call from a handful of stacks), and arguments/return values are kept only for the
- * categories whose rules inspect them.
+ * categories whose rules inspect them. Flows are read without their bodies.
  */
 import type { Identity } from '../config/identity.ts';
 import type { EvidenceStore } from '../evidence/store.ts';
@@ -223,6 +224,52 @@ type ApiPayload = Omit<EvApiCall, 'id' | 't'>;
  */
 const PAYLOAD_CACHE_LIMIT = 20_000;
 
+/**
+ * An API call of the read model: its own id and time, everything else read through from the payload it
+ * shares with identical calls. Three fields instead of thirteen: a session's million calls take a third
+ * of the memory, and the garbage collector copies a third as much while they are loaded.
+ */
+class ApiCallRecord implements EvApiCall {
+  constructor(
+    readonly id: number,
+    readonly t: number,
+    private readonly p: ApiPayload,
+  ) {}
+  get api(): string {
+    return this.p.api;
+  }
+  get category(): string {
+    return this.p.category;
+  }
+  get data(): readonly string[] {
+    return this.p.data;
+  }
+  get stack(): readonly string[] {
+    return this.p.stack;
+  }
+  get sdk(): string | null {
+    return this.p.sdk;
+  }
+  get fg(): boolean {
+    return this.p.fg;
+  }
+  get process(): string {
+    return this.p.process;
+  }
+  get args(): unknown[] | null {
+    return this.p.args;
+  }
+  get ret(): unknown {
+    return this.p.ret;
+  }
+  get retNull(): boolean {
+    return this.p.retNull;
+  }
+  get times(): readonly number[] | null {
+    return this.p.times;
+  }
+}
+
 /** Accumulates one session's read model from stored events (parsed, or as JSON text for API calls). */
 class EvidenceBuilder {
   readonly ev: SessionEvidence;
@@ -383,22 +430,7 @@ class EvidenceBuilder {
   }
 
   private pushApi(id: number, t: number, p: ApiPayload): void {
-    // Same property order as the payload, so every call shares one hidden class.
-    this.ev.apiCalls.push({
-      id,
-      t,
-      api: p.api,
-      category: p.category,
-      data: p.data,
-      stack: p.stack,
-      sdk: p.sdk,
-      fg: p.fg,
-      process: p.process,
-      args: p.args,
-      ret: p.ret,
-      retNull: p.retNull,
-      times: p.times,
-    });
+    this.ev.apiCalls.push(new ApiCallRecord(id, t, p));
   }
 
   private intern(list: unknown): readonly string[] {

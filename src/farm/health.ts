@@ -1,5 +1,7 @@
 import type { Device } from '../device/device.ts';
 import { deviceFacts } from '../device/ops/facts.ts';
+import { checkFridaVersions, findFridaServer } from '../device/ops/frida-server.ts';
+import type { FridaAvailability } from '../hooks/frida.ts';
 import { describeError } from '../errors.ts';
 import type { Farm } from './farm.ts';
 
@@ -16,6 +18,12 @@ export interface DeviceHealth {
   batteryPercent?: number | null;
   dataFreeMb?: number | null;
   fridaServer?: 'running' | 'not running' | 'unknown';
+  /** `frida-server --version` of /data/local/tmp/frida-server; null when none is installed there. */
+  fridaServerVersion?: string | null;
+  /** Whether something listens on frida's port 27042. */
+  fridaListening?: boolean;
+  /** Server vs host binding version, in one sentence (says when the binding is not installed). */
+  fridaNote?: string;
   caInstalled?: 'system' | 'user' | 'no' | 'unknown';
   clockSkewMs?: number | null;
 }
@@ -36,9 +44,16 @@ export function parseDfFreeMb(text: string): number | null {
   return Number.isFinite(available) ? Math.round(available / 1024) : null;
 }
 
-async function checkOne(
+export interface CheckOptions {
+  /** How the host's frida binding is loaded (tests replace it; default: a lazy import). */
+  loadFrida?: () => Promise<FridaAvailability>;
+}
+
+/** The health of one connected device (what `devices check` prints per row). */
+export async function checkDevice(
   device: Device,
   caHash: string | null,
+  opts: CheckOptions = {},
 ): Promise<Omit<DeviceHealth, 'name' | 'kind' | 'state'>> {
   const problems: string[] = [];
   const facts = await deviceFacts(device);
@@ -49,8 +64,12 @@ async function checkOne(
   if (battery !== null && battery < 15) problems.push(`battery at ${battery}%`);
   const free = parseDfFreeMb((await device.shell(['df', '-k', '/data'], { timeoutMs: 15_000 })).stdout);
   if (free !== null && free < 500) problems.push(`only ${free} MB free on /data`);
-  const frida = await device.shell(['pidof', 'frida-server'], { timeoutMs: 10_000 });
-  const fridaServer = /\d/.test(frida.stdout) ? 'running' : facts.root ? 'not running' : 'unknown';
+  const frida = await findFridaServer(device);
+  const fridaServer = frida.pids.length > 0 ? 'running' : facts.root ? 'not running' : 'unknown';
+  if (frida.pids.length > 0 && !frida.listening)
+    problems.push(`frida-server runs (pid ${frida.pids.join(', ')}) but does not listen on ${frida.port}`);
+  const versions = await checkFridaVersions(frida.version, opts.loadFrida);
+  if (versions.compatible === false) problems.push(versions.note);
   let caInstalled: DeviceHealth['caInstalled'] = 'unknown';
   if (caHash) {
     const sys = await device.shell(['ls', `/system/etc/security/cacerts/${caHash}.0`], { timeoutMs: 10_000 });
@@ -77,13 +96,20 @@ async function checkOne(
     batteryPercent: battery,
     dataFreeMb: free,
     fridaServer,
+    fridaServerVersion: frida.version,
+    fridaListening: frida.listening,
+    fridaNote: versions.note,
     caInstalled,
     clockSkewMs: clockSkewMs === null ? null : Math.round(clockSkewMs),
   };
 }
 
 /** Health of every device of the farm: connects to each (with a timeout) and reads its state. */
-export async function checkFarm(farm: Farm, caHash: string | null): Promise<DeviceHealth[]> {
+export async function checkFarm(
+  farm: Farm,
+  caHash: string | null,
+  opts: CheckOptions = {},
+): Promise<DeviceHealth[]> {
   return Promise.all(
     farm.devices.map(async (d): Promise<DeviceHealth> => {
       const base = { name: d.name, kind: d.config.kind };
@@ -95,7 +121,7 @@ export async function checkFarm(farm: Farm, caHash: string | null): Promise<Devi
         return { ...base, state: 'offline', problems: [describeError(err)] };
       }
       try {
-        const h = await checkOne(device, caHash);
+        const h = await checkDevice(device, caHash, opts);
         return { ...base, state: h.problems.length > 0 ? 'unhealthy' : 'ok', ...h };
       } catch (err) {
         return { ...base, state: device.lost ? 'offline' : 'unhealthy', problems: [describeError(err)] };

@@ -14,6 +14,7 @@ import {
   type CrashSpec,
 } from './faults.ts';
 import { LogBuffer, type LogBufferName, type LogLevel } from './logcat.ts';
+import { NativeProcesses, procNetTcp, procNetTcp6 } from './native.ts';
 import { PackageFailure, PackageTable, type InstalledPackage } from './packages.ts';
 import { isRuntimePermission } from './permissions.ts';
 import { buildProps } from './props.ts';
@@ -119,6 +120,8 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
   /** Windows, view nodes, page source, taps and screenshots (src/sim/ui). */
   readonly ui: SimUi = new SimUi(this);
   private readonly processes = new Map<string, SimProcess>();
+  /** Daemons started from the shell (a pushed frida-server), with the ports they listen on. */
+  readonly native = new NativeProcesses(() => this.nextPid++);
   private readonly systemProcesses: SimProcess[];
   private readonly tasks: Activity[] = [];
   private nextPid = 4000;
@@ -163,6 +166,8 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
       sys(1702, ZYGOTE_PID, 'u0_a101', 10101, LAUNCHER.pkg),
     ];
     this.fs.write('/sys/class/net/wlan0/address', Buffer.from(`${this.identity.wifiMac}\n`), 0o444);
+    this.fs.provide('/proc/net/tcp', () => procNetTcp(this.native.list()));
+    this.fs.provide('/proc/net/tcp6', procNetTcp6);
     this.fs.write('/proc/sys/kernel/random/boot_id', Buffer.from(`${this.identity.adId}\n`), 0o444);
     this.writeLog('I', 'ActivityManager', 'System now ready', SYSTEM_SERVER_PID);
     this.writeLog('I', 'BootReceiver', 'Boot completed', SYSTEM_SERVER_PID);
@@ -305,11 +310,15 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
   }
 
   processList(): SimProcess[] {
-    return [...this.systemProcesses, ...this.processes.values()];
+    return [...this.systemProcesses, ...this.native.list(), ...this.processes.values()];
   }
 
   pidOf(name: string): number | undefined {
-    return this.processes.get(name)?.pid ?? this.systemProcesses.find((p) => p.name === name)?.pid;
+    return (
+      this.processes.get(name)?.pid ??
+      this.systemProcesses.find((p) => p.name === name)?.pid ??
+      this.native.list().find((p) => p.name === name)?.pid
+    );
   }
 
   private ensureProcess(pkg: InstalledPackage): { proc: SimProcess; cold: boolean } {

@@ -58,6 +58,24 @@ export class SimFs {
   }
 
   private readonly now: () => number;
+  /** Files whose content is made when read (`/proc/net/tcp`), by absolute path. */
+  private readonly generated = new Map<string, () => Buffer>();
+
+  /** Serves `p` from `make()` on every read, as procfs does. */
+  provide(p: string, make: () => Buffer): void {
+    const abs = SimFs.normalize(p);
+    this.mkdirp(path.dirname(abs));
+    this.generated.set(abs, make);
+    this.nodes.set(abs, { kind: 'file', perm: 0o444, mtime: this.now(), data: Buffer.alloc(0) });
+  }
+
+  /** Sets the permission bits; false when there is no such file. */
+  chmod(p: string, perm: number): boolean {
+    const n = this.nodes.get(SimFs.normalize(p));
+    if (!n) return false;
+    n.perm = perm & 0o7777;
+    return true;
+  }
 
   static normalize(p: string, cwd = '/'): string {
     // /sdcard is a symlink to /storage/self/primary on real devices; one tree is enough here.
@@ -77,7 +95,10 @@ export class SimFs {
   }
 
   read(p: string): Buffer | undefined {
-    const n = this.nodes.get(SimFs.normalize(p));
+    const abs = SimFs.normalize(p);
+    const make = this.generated.get(abs);
+    if (make && this.nodes.has(abs)) return make();
+    const n = this.nodes.get(abs);
     return n?.kind === 'file' ? n.data : undefined;
   }
 

@@ -1,5 +1,6 @@
 import type { SimDevice } from '../device/device.ts';
 import { log } from '../../log.ts';
+import { runPath } from './binaries.ts';
 import { COMMAND_TABLE } from './registry.ts';
 import { parseCommandLine, ShellSyntaxError, STATUS_MARK, type SimpleCommand } from './split.ts';
 import { bufferStdin, EMPTY_STDIN, type CommandContext, type StdinReader } from './types.ts';
@@ -92,7 +93,10 @@ async function runSimple(
   if (!name) {
     status = 0;
   } else {
-    const command = COMMAND_TABLE.get(name.replace(/^\/system\/bin\//, ''));
+    // A path that is not a system tool runs the file there (a pushed sim binary, see binaries.ts).
+    const command =
+      COMMAND_TABLE.get(name.replace(/^\/system\/bin\//, '')) ??
+      (name.includes('/') ? { name, run: runPath } : undefined);
     if (!command) {
       err(Buffer.from(`/system/bin/sh: ${name}: inaccessible or not found\n`));
       status = 127;

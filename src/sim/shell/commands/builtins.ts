@@ -98,6 +98,22 @@ async function grep(ctx: CommandContext): Promise<number> {
   return n > 0 ? 0 : 1;
 }
 
+/** toybox chmod: octal (`755`) or symbolic `[ugoa]*[+-=][rwx]+` modes. */
+function chmodPerm(mode: string, current: number): number | null {
+  if (/^[0-7]{3,4}$/.test(mode)) return parseInt(mode, 8);
+  const m = /^([ugoa]*)([+=-])([rwx]+)$/.exec(mode);
+  if (!m) return null;
+  const who = m[1] || 'a';
+  let bits = 0;
+  for (const w of who === 'a' ? 'ugo' : who) {
+    const shift = w === 'u' ? 6 : w === 'g' ? 3 : 0;
+    for (const r of m[3] as string) bits |= (r === 'r' ? 4 : r === 'w' ? 2 : 1) << shift;
+  }
+  if (m[2] === '+') return current | bits;
+  if (m[2] === '-') return current & ~bits;
+  return bits;
+}
+
 export const BUILTINS: ShellCommand[] = [
   simple('true', () => 0),
   simple('false', () => 1),
@@ -173,7 +189,38 @@ export const BUILTINS: ShellCommand[] = [
     for (const f of ctx.argv.slice(1)) if (!ctx.device.fs.stat(f)) ctx.device.fs.write(f, Buffer.alloc(0));
     return 0;
   }),
-  simple('chmod', () => 0),
+  simple('chmod', (ctx) => {
+    const [mode, ...files] = ctx.argv.slice(1).filter((a) => a !== '-R');
+    let status = 0;
+    for (const f of files) {
+      const st = ctx.device.fs.stat(f);
+      const perm = st ? chmodPerm(mode ?? '', st.mode & 0o7777) : null;
+      if (!st) ctx.err(`chmod: ${f}: No such file or directory\n`);
+      else if (perm === null) ctx.err(`chmod: bad mode '${mode ?? ''}'\n`);
+      if (!st || perm === null) {
+        status = 1;
+        continue;
+      }
+      ctx.device.fs.chmod(f, perm);
+    }
+    return status;
+  }),
+  simple('kill', (ctx) => {
+    const pids = ctx.argv.slice(1).filter((a) => !a.startsWith('-'));
+    let status = 0;
+    for (const p of pids) {
+      const proc = ctx.device.native.get(Number(p));
+      if (proc && proc.uid === 0 && ctx.env.APPWARDEN_SU !== '1') {
+        ctx.err(`kill: ${p}: Operation not permitted\n`);
+        status = 1;
+      } else if (!proc || !ctx.device.native.kill(proc.pid)) {
+        // App processes die through am force-stop; system processes are not the shell's to kill.
+        ctx.err(`kill: ${p}: No such process\n`);
+        status = 1;
+      }
+    }
+    return status;
+  }),
   simple('rm', (ctx) => {
     const recursive = ctx.argv.some((a) => /^-[a-zA-Z]*[rR]/.test(a));
     const force = ctx.argv.some((a) => /^-[a-zA-Z]*f/.test(a));

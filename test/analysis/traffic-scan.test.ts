@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { parseHar } from '../../src/traffic/har-input.ts';
+import { grpcFrame, msg, pb } from '../fixtures/matcher/protobuf-encoder.ts';
 
 const fixture = (name: string): string => path.join(import.meta.dirname, '../fixtures/matcher', name);
 const IDENTITY = fixture('identity.json');
@@ -101,6 +102,36 @@ describe('appwarden traffic scan', () => {
         { flow: 0, type: 'adId', encoding: 'plain', where: 'query', path: 'aid' },
         { flow: 0, type: 'oaid', encoding: 'gzip>json', where: 'body', path: '$.oaid' },
         { flow: 1, type: 'email', encoding: 'form', where: 'body', path: 'user' },
+      ],
+    });
+  });
+
+  it('reads protobuf and gRPC bodies written as base64, naming field paths', async () => {
+    const file = path.join(tmp, 'grpc.har');
+    const body = (contentType: string, bytes: Buffer) => ({
+      request: {
+        method: 'POST',
+        url: 'https://open.e.kuaishou.com/rest/e/v3/open/univ',
+        headers: [{ name: 'Content-Type', value: contentType }],
+        postData: { mimeType: contentType, text: bytes.toString('base64'), encoding: 'base64' },
+      },
+    });
+    const device = msg(pb.message(1, pb.string(1, 'Pixel 7'), pb.varint(2, 860123456789012)));
+    const where = msg(pb.message(4, pb.sint(1, 399087220), pb.sint(2, 1163974990)));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        log: {
+          entries: [body('application/grpc', grpcFrame(device)), body('application/x-protobuf', where)],
+        },
+      }),
+    );
+    const r = await runCli(['traffic', 'scan', file, '--identity', IDENTITY, '--json']);
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out)).toEqual({
+      matches: [
+        { flow: 0, type: 'imei', encoding: 'grpc>protobuf>varint', where: 'body', path: '1.2' },
+        { flow: 1, type: 'location', encoding: 'protobuf>int-e7', where: 'body', path: '4.1' },
       ],
     });
   });

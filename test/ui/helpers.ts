@@ -5,7 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { Device } from '../../src/device/device.ts';
 import { openStore, type EvidenceStore } from '../../src/evidence/store.ts';
 import type { MarkerData, StoredEvent } from '../../src/evidence/types.ts';
-import { runSession, type ScenarioRunner } from '../../src/farm/session.ts';
+import { runSession, type ScenarioRunner, type SessionPlan } from '../../src/farm/session.ts';
 import { setSideModel, startSim, type Sim } from '../../src/sim/index.ts';
 import { createScenarioRunner } from '../../src/ui/runner.ts';
 import { ensureApks } from '../sim/helpers.ts';
@@ -67,6 +67,11 @@ export function simDevice(): Sim['device'] {
   return sim.device;
 }
 
+/** The running sim (for a hooks plan). */
+export function simHandle(): Sim {
+  return sim;
+}
+
 /** Starts a sim with the app's model and a store; call once per test file. */
 export function useSim(seed: string): void {
   beforeAll(async () => {
@@ -86,7 +91,12 @@ export function useSim(seed: string): void {
   });
 }
 
-export function run(session: string, scenario: ScenarioRunner, signal = new AbortController().signal) {
+export function run(
+  session: string,
+  scenario: ScenarioRunner,
+  signal = new AbortController().signal,
+  extra: Partial<SessionPlan> = {},
+) {
   return runSession({
     run: 'run-journeys',
     session,
@@ -99,6 +109,7 @@ export function run(session: string, scenario: ScenarioRunner, signal = new Abor
     dataDir,
     signal,
     foregroundPollMs: 200,
+    ...extra,
   });
 }
 

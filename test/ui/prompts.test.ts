@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { FarmDevice } from '../../src/farm/farm.ts';
+import { planHooks, type HooksPlan } from '../../src/farm/hooks.ts';
+import { permissionRequestTap } from '../../src/ui/request-feed.ts';
 import { createScenarioRunner } from '../../src/ui/runner.ts';
-import { dataDir, markers, PKG, run, simDevice, store, useSim } from './helpers.ts';
+import { dataDir, markers, PKG, run, simDevice, simHandle, store, useSim } from './helpers.ts';
 
 /**
  * Who made a prompt appear (PERM_PROMPT `requestedBy`), and prompts left unanswered at the end of a
@@ -71,5 +74,33 @@ describe('permission prompts on a sim', () => {
     expect(prompt?.arg).toBe('android.permission.ACCESS_FINE_LOCATION');
     expect(prompt?.detail).toMatchObject({ requestedBy: 'os', requestedVia: 'logcat' });
     expect(store.getSession('os')?.status).toBe('passed');
+  }, 60_000);
+
+  it("marks requestedBy 'app' from the hooks when the session feeds the journey their requests", async () => {
+    const sim = await planHooks({ sim: simHandle() } as FarmDevice);
+    // What the session would do (src/farm/session.ts): the hooks write through the tap, the journey
+    // reads its feed from the context.
+    const hooks: HooksPlan = {
+      unavailable: null,
+      attach(ctx, identity) {
+        const tap = permissionRequestTap(ctx.writer, ctx.session);
+        Object.assign(ctx, { permissionRequests: tap.feed });
+        return sim.attach({ ...ctx, writer: tap.writer }, identity);
+      },
+    };
+    const answer = scenarioFile('answer-hooked', [
+      'launchApp: {clearState: true}',
+      'consent: {answer: accept}',
+      'permission: {answer: deny, timeout: 5}',
+    ]);
+    expect(await run('hooked', answer, undefined, { hooks })).toMatchObject({
+      kind: 'done',
+      status: 'passed',
+    });
+    const requests = store
+      .events('hooked', { type: 'api' })
+      .filter((e) => (e.data as { category: string }).category === 'permission-request');
+    expect(requests.length).toBeGreaterThanOrEqual(1);
+    expect(prompts('hooked')[0]?.detail).toMatchObject({ requestedBy: 'app', requestedVia: 'hooks' });
   }, 60_000);
 });

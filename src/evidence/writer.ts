@@ -101,6 +101,7 @@ export class BatchingWriter implements EvidenceWriter {
   private batches = 0;
   /** A commit is waiting for background blob writes that its rows name (see `commitSoon`). */
   private waitingForBlobs = false;
+  private readonly pendingSources = new Set<() => Promise<void>>();
 
   private readonly maxRows: number;
   private readonly maxDelayMs: number;
@@ -261,6 +262,14 @@ export class BatchingWriter implements EvidenceWriter {
   }
 
   /**
+   * The data folder whose `blobs/` this writer stores into: another thread may put blobs there itself
+   * (content-addressed, written before any row names them), e.g. the capture proxy's recording thread.
+   */
+  get blobDataDir(): string {
+    return this.blobs.dataDir;
+  }
+
+  /**
    * As `putBlob`, but the file is written in the background (off the event loop); rows naming the
    * blob are committed only once it is on disk. For hot paths such as the capture proxy. The caller
    * must not change `bytes` afterwards.
@@ -269,8 +278,22 @@ export class BatchingWriter implements EvidenceWriter {
     return this.blobs.putSoon(bytes);
   }
 
-  /** Resolves when every row (and blob) appended so far is committed; rejects with the commit's error otherwise. */
+  /**
+   * Registers a producer that holds rows back while it works on them elsewhere (the capture proxy's
+   * recording thread): `flush()` waits for `drain` first, so a flush still covers everything produced
+   * before it. Returns the function that unregisters it.
+   */
+  addPendingSource(drain: () => Promise<void>): () => void {
+    this.pendingSources.add(drain);
+    return () => this.pendingSources.delete(drain);
+  }
+
+  /**
+   * Resolves when every row (and blob) appended so far — or held by a pending source — is committed;
+   * rejects with the commit's error otherwise.
+   */
   async flush(): Promise<void> {
+    for (const drain of [...this.pendingSources]) await drain();
     await this.blobs.settled();
     this.commit();
   }

@@ -29,6 +29,18 @@ export class BodyTap {
   bytes(): Buffer {
     return this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.captured);
   }
+
+  /** What was captured, as plain data (it crosses to the recording thread); null for an empty body. */
+  snapshot(): TappedBody | null {
+    return this.size === 0 ? null : { bytes: this.bytes(), size: this.size, truncated: this.truncated };
+  }
+}
+
+/** A captured body: the first bytes (up to the cap) and how many there were in all. */
+export interface TappedBody {
+  bytes: Uint8Array;
+  size: number;
+  truncated: boolean;
 }
 
 export interface StoredBody {
@@ -39,13 +51,15 @@ export interface StoredBody {
 
 /** Stores a tapped body as raw blob plus a decoded copy when a content coding was undone. */
 export function storeBody(
-  tap: BodyTap,
+  tap: TappedBody | null,
   contentEncoding: string | undefined,
   putBlob: (bytes: Uint8Array) => BlobHash,
   limits: DecodeLimits,
 ): StoredBody {
-  if (tap.size === 0) return { record: null, content: null };
-  const raw = tap.bytes();
+  if (!tap || tap.size === 0) return { record: null, content: null };
+  const raw = Buffer.isBuffer(tap.bytes)
+    ? tap.bytes
+    : Buffer.from(tap.bytes.buffer, tap.bytes.byteOffset, tap.bytes.byteLength);
   const record: BodyRecord = {
     raw: putBlob(raw),
     decoded: null,

@@ -1,8 +1,10 @@
 import type { EvidenceWriter, Headers, Match, NewFlow } from '../evidence/types.ts';
 import { describeError } from '../errors.ts';
 import { log } from '../log.ts';
+import type { AnalysisTools } from './flow-analysis.ts';
 import type { HostPolicy } from './host-policy.ts';
 import type { CaptureOptions } from './options.ts';
+import { inlineAnalyser, type Analyser } from './recorder.ts';
 
 /** What the matcher sees of a request: the body is the decoded copy when there is one. */
 export interface MatchInput {
@@ -36,6 +38,8 @@ export class CaptureContext {
   readonly inflight = new Set<InflightExchange>();
   private readonly t0 = performance.now();
   private readonly sessionClock: (() => number) | undefined;
+  /** Where exchanges are analysed: on the event loop unless the proxy hands them to the recording thread. */
+  analyser: Analyser = inlineAnalyser(() => this.tools());
 
   constructor(
     readonly session: string,
@@ -61,6 +65,11 @@ export class CaptureContext {
       log.warn({ err: describeError(err), url: req.url }, 'matcher failed on a flow');
       return { matches: [], error: `matcher failed: ${describeError(err)}` };
     }
+  }
+
+  /** Blob storage, matching and decode limits for analysing an exchange on the event loop. */
+  tools(): AnalysisTools {
+    return { putBlob: (b) => this.putBlob(b), match: this.match, limits: this.options.decodeLimits };
   }
 
   writeFlow(flow: Omit<NewFlow, 'session'>): void {
@@ -99,17 +108,4 @@ export class CaptureContext {
       log.error({ err: describeError(err) }, 'failed to store a proxy-error event');
     }
   }
-}
-
-/** Raw header lines as the peer sent them (case and order kept, repeated names kept). */
-export function headerPairs(raw: string[]): Headers {
-  const out: Headers = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string]);
-  return out;
-}
-
-export function headerValue(headers: Headers, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  for (const [k, v] of headers) if (k.toLowerCase() === lower) return v;
-  return undefined;
 }

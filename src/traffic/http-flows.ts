@@ -1,8 +1,11 @@
 import type http from 'node:http';
 import type { Headers, TlsOutcome } from '../evidence/types.ts';
 import { describeError } from '../errors.ts';
-import { BodyTap, storeBody } from './body.ts';
-import { headerPairs, headerValue, type CaptureContext } from './context.ts';
+import { log } from '../log.ts';
+import { BodyTap } from './body.ts';
+import type { CaptureContext } from './context.ts';
+import { headerPairs } from './headers.ts';
+import type { AnalysisResult } from './flow-analysis.ts';
 
 /** Body text Node's HTTP/2 server sends to an HTTP/1.1 client when it was not built to accept one. */
 const H2_ONLY_MARKER = 'Missing ALPN Protocol';
@@ -22,8 +25,9 @@ export interface ExchangeStart {
 
 /**
  * One HTTP(S) exchange the proxy relays, recorded as one flow. It only observes the streams: what
- * each side receives is byte for byte what the other sent. Recording (hashing, decoding, matching,
- * queueing the row) happens once, after the last byte reached the client, on `setImmediate`.
+ * each side receives is byte for byte what the other sent. Recording starts once, after the last
+ * byte reached the client (on `setImmediate`): the analysis (blobs, decoding, matching) goes to the
+ * session's analyser, usually the recording thread, and the row is appended when it answers.
  */
 export class HttpExchange {
   private readonly t: number;
@@ -103,35 +107,54 @@ export class HttpExchange {
 
   private record(error?: string, tlsOverride?: TlsOutcome): void {
     const { cap, info } = this;
-    const put = (b: Uint8Array) => cap.putBlob(b);
-    const limits = cap.options.decodeLimits;
-    const reqBody = storeBody(this.reqTap, headerValue(this.requestHeaders, 'content-encoding'), put, limits);
-    const resBody = this.resTap
-      ? storeBody(this.resTap, headerValue(this.responseHeaders, 'content-encoding'), put, limits)
-      : { record: null, content: null };
-    const m = cap.safeMatch({
-      method: info.method,
-      url: info.url,
-      headers: this.requestHeaders,
-      body: reqBody.content,
-    });
+    const end = performance.now();
+    const response = this.resTap?.snapshot() ?? null;
+    // Decided here, not after the analysis: the app's next connection to this host must pass through.
+    const h2Only =
+      info.scheme === 'https' &&
+      this.status === 403 &&
+      response !== null &&
+      Buffer.from(response.bytes.subarray(0, 64)).toString('latin1').startsWith(H2_ONLY_MARKER);
+    if (h2Only) cap.hostPolicy.markPassthrough(info.host, info.port, H2_ONLY_REASON);
+    cap.analyser.submit(
+      {
+        method: info.method,
+        url: info.url,
+        scheme: info.scheme,
+        ...(this.status !== undefined ? { status: this.status } : {}),
+        requestHeaders: this.requestHeaders,
+        responseHeaders: this.responseHeaders,
+        request: this.reqTap.snapshot(),
+        response,
+      },
+      (analysis) => {
+        try {
+          this.write(analysis, end, h2Only, error, tlsOverride);
+        } catch (err) {
+          cap.peerProblem('capture', { url: info.url, reason: describeError(err) });
+        }
+      },
+    );
+  }
 
+  private write(
+    a: AnalysisResult,
+    end: number,
+    h2Only: boolean,
+    error?: string,
+    tlsOverride?: TlsOutcome,
+  ): void {
+    const { cap, info } = this;
     let tls: TlsOutcome | null = info.scheme === 'https' ? 'intercepted' : null;
     if (tlsOverride) tls = tlsOverride;
     let err = error;
-    if (
-      info.scheme === 'https' &&
-      this.status === 403 &&
-      resBody.content?.subarray(0, 64).toString('latin1').startsWith(H2_ONLY_MARKER)
-    ) {
-      cap.hostPolicy.markPassthrough(info.host, info.port, H2_ONLY_REASON);
+    if (h2Only) {
       tls = 'upstream-error';
       err = `${H2_ONLY_REASON}; later connections to ${info.host}:${info.port} pass through uninspected`;
     }
-
-    const end = performance.now();
-    const ms = (a: number | undefined, b: number | undefined) =>
-      a !== undefined && b !== undefined ? Math.round((b - a) * 1000) / 1000 : -1;
+    if (a.matchError) log.warn({ err: a.matchError, url: info.url }, 'matcher failed on a flow');
+    const ms = (from: number | undefined, to: number | undefined) =>
+      from !== undefined && to !== undefined ? Math.round((to - from) * 1000) / 1000 : -1;
     cap.writeFlow({
       t: this.t,
       wall: this.wall,
@@ -144,8 +167,8 @@ export class HttpExchange {
       ...(this.status !== undefined ? { status: this.status } : {}),
       requestHeaders: this.requestHeaders,
       responseHeaders: this.responseHeaders,
-      requestBody: reqBody.record,
-      responseBody: resBody.record,
+      requestBody: a.requestBody,
+      responseBody: a.responseBody,
       timing: {
         total: ms(this.start, this.resEndAt ?? end),
         send: ms(this.start, this.reqEndAt),
@@ -153,8 +176,8 @@ export class HttpExchange {
         receive: ms(this.resStartAt, this.resEndAt),
       },
       tls,
-      ...(err || m.error ? { error: [err, m.error].filter(Boolean).join('; ') } : {}),
-      matches: m.matches,
+      ...(err || a.matchError ? { error: [err, a.matchError].filter(Boolean).join('; ') } : {}),
+      matches: a.matches,
     });
   }
 }

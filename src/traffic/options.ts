@@ -39,6 +39,12 @@ export const captureOptionsSchema = z.object({
     .positive()
     .default(10_000)
     .describe('WebSocket frames recorded per connection; later frames are counted, not stored'),
+  analysisThread: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Analyse flows (blob files, decoded copies, identity matching) on a shared worker thread instead of the proxy's event loop",
+    ),
   decodeLimits: z
     .object({
       maxOutputBytes: z.number().int().positive(),

@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import { compileIdentity, matchRequest } from '../analysis/matcher/index.ts';
 import type { Identity } from '../config/identity.ts';
 import type { EvidenceWriter } from '../evidence/types.ts';
+import type { BatchingWriter } from '../evidence/writer.ts';
 import { failure, UsageError } from '../errors.ts';
 import { log } from '../log.ts';
 import { initCa } from './ca.ts';
@@ -17,6 +18,7 @@ import { guardHeaderDeadline } from './header-deadline.ts';
 import { HostPolicy } from './host-policy.ts';
 import { QuietProxy } from './mitm.ts';
 import { captureOptionsSchema, type CaptureOptions } from './options.ts';
+import { threadAnalyser } from './recorder.ts';
 import { attachWebSocketCapture } from './ws-flows.ts';
 
 export interface StartCaptureOptions extends Partial<CaptureOptions> {
@@ -59,6 +61,7 @@ export async function startCapture(opts: StartCaptureOptions): Promise<CapturePr
     headersTimeoutMs: opts.headersTimeoutMs,
     sniffTimeoutMs: opts.sniffTimeoutMs,
     maxFramesPerSocket: opts.maxFramesPerSocket,
+    analysisThread: opts.analysisThread,
     decodeLimits: opts.decodeLimits,
   });
   if (!parsed.success) {
@@ -79,6 +82,24 @@ export async function startCapture(opts: StartCaptureOptions): Promise<CapturePr
     buildMatcher(opts),
     opts.clock,
   );
+  // Analysis moves to the recording thread when it can: the matcher is the identity (a custom matcher
+  // function cannot cross threads) and the writer says where its blobs live.
+  const writer = opts.writer as { blobDataDir?: unknown; addPendingSource?: unknown };
+  let releaseWriter = () => {};
+  if (
+    options.analysisThread &&
+    !opts.matcher &&
+    typeof writer.blobDataDir === 'string' &&
+    typeof writer.addPendingSource === 'function'
+  ) {
+    const analyser = threadAnalyser(
+      { identity: opts.identity ?? null, dataDir: writer.blobDataDir, limits: options.decodeLimits },
+      () => cap.tools(),
+    );
+    cap.analyser = analyser;
+    // A flush of the store then also covers flows still being analysed.
+    releaseWriter = (opts.writer as BatchingWriter).addPendingSource(() => analyser.drain());
+  }
 
   const extraCa =
     opts.upstreamCa === undefined ? [] : Array.isArray(opts.upstreamCa) ? opts.upstreamCa : [opts.upstreamCa];
@@ -201,9 +222,12 @@ export async function startCapture(opts: StartCaptureOptions): Promise<CapturePr
         for (const ex of [...cap.inflight]) {
           ex.finish(ex.responseComplete ? undefined : 'the capture proxy stopped before the exchange ended');
         }
+        await cap.analyser.drain();
         // WebSocket and tunnel flows record on their sockets' close events: give those a turn.
         await new Promise((r) => setImmediate(r));
         await opts.writer.flush();
+        releaseWriter();
+        cap.analyser.close();
       })();
       return stopped;
     },

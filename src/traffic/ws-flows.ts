@@ -3,7 +3,8 @@ import net from 'node:net';
 import type { IWebSocketContext } from 'http-mitm-proxy';
 import type { Headers, Match } from '../evidence/types.ts';
 import { describeError } from '../errors.ts';
-import { headerPairs, type CaptureContext } from './context.ts';
+import type { CaptureContext } from './context.ts';
+import { headerPairs } from './headers.ts';
 import type { QuietProxy } from './mitm.ts';
 
 /** One recorded WebSocket frame; the payload is a blob (text frames also inline when short). */

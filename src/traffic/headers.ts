@@ -1,0 +1,14 @@
+import type { Headers } from '../evidence/types.ts';
+
+/** Raw header lines as the peer sent them (case and order kept, repeated names kept). */
+export function headerPairs(raw: string[]): Headers {
+  const out: Headers = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string]);
+  return out;
+}
+
+export function headerValue(headers: Headers, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [k, v] of headers) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}

@@ -16,6 +16,7 @@ import { Correlation } from './correlation.ts';
 import { DEFAULT_PHASE_PARAMS, derivePhases, type PhaseParams } from './phases.ts';
 import { Derived, evidenceIds } from './rules/common.ts';
 import { RULES } from './rules/index.ts';
+import { knownRuleParams } from './known-rules.ts';
 import {
   SEVERITIES,
   SEVERITY_RANK,
@@ -320,7 +321,9 @@ export async function analyzeStored(opts: {
   rulesFile?: string;
   failOn?: Severity;
 }): Promise<SessionAnalysis[]> {
-  const settings = opts.rulesFile ? loadConfigFile(opts.rulesFile, 'rules') : undefined;
+  const settings = opts.rulesFile
+    ? loadConfigFile(opts.rulesFile, 'rules', { knownRules: knownRuleParams() })
+    : undefined;
   const engine: EngineOptions = {
     rules: settings?.rules ?? {},
     failOn: opts.failOn ?? 'L',

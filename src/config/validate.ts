@@ -21,7 +21,7 @@ function messages(err: unknown): string[] {
  * What a suite names must load too: each scenario with the suite's parameter overrides, and the
  * rules settings file. Their problems name their own files.
  */
-function checkReferences(config: AnyConfig): string[] {
+function checkReferences(config: AnyConfig, opts: ValidateOptions): string[] {
   if (config.kind === 'scenario') return checkFlows(config.value, [config.value.file]);
   if (config.kind !== 'suite') return [];
   const problems: string[] = [];
@@ -36,7 +36,7 @@ function checkReferences(config: AnyConfig): string[] {
   }
   if (suite.rules !== undefined) {
     try {
-      loadConfigFile(suite.rules, 'rules');
+      loadConfigFile(suite.rules, 'rules', opts.knownRules ? { knownRules: opts.knownRules } : {});
     } catch (err) {
       problems.push(...messages(err).map((m) => `${m} (rules of suite ${displayFile(suite.file)})`));
     }
@@ -66,15 +66,25 @@ function checkFlows(scenario: Scenario, chain: readonly string[]): string[] {
   return problems;
 }
 
+export interface ValidateOptions {
+  /** Rule ids and their parameter names (src/analysis/known-rules.ts), so rules files are checked too. */
+  knownRules?: Readonly<Record<string, readonly string[]>>;
+}
+
 /** Checks config files; the kind is detected per file unless given. Never throws for bad files. */
-export function validateConfigFiles(files: readonly string[], kind?: ConfigKind): ValidationResult[] {
+export function validateConfigFiles(
+  files: readonly string[],
+  kind?: ConfigKind,
+  opts: ValidateOptions = {},
+): ValidationResult[] {
+  const load = opts.knownRules ? { knownRules: opts.knownRules } : {};
   return files.map((file) => {
     const shown = displayFile(path.resolve(file));
     try {
       const config: AnyConfig = kind
-        ? ({ kind, value: loadConfigFile(file, kind) } as AnyConfig)
-        : loadAnyConfigFile(file);
-      return { file: shown, kind: config.kind, problems: checkReferences(config) };
+        ? ({ kind, value: loadConfigFile(file, kind, load) } as AnyConfig)
+        : loadAnyConfigFile(file, load);
+      return { file: shown, kind: config.kind, problems: checkReferences(config, opts) };
     } catch (err) {
       return { file: shown, ...(kind ? { kind } : {}), problems: messages(err) };
     }

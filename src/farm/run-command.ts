@@ -18,6 +18,7 @@ import { startAppiumServer, type AppiumServer } from '../ui/appium-server.ts';
 import { createScenarioRunner } from '../ui/runner.ts';
 import { executeRun, type RunEvent, type RunResult } from './run.ts';
 import { StopSignal } from './scheduler.ts';
+import { knownRuleParams } from '../analysis/known-rules.ts';
 
 const log = childLog({ part: 'run-command' });
 
@@ -106,7 +107,9 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunCommandRes
     );
 
   const rulesFile = opts.rulesFile ?? suite?.value.rules;
-  const settings = rulesFile ? loadConfigFile(rulesFile, 'rules') : undefined;
+  const settings = rulesFile
+    ? loadConfigFile(rulesFile, 'rules', { knownRules: knownRuleParams() })
+    : undefined;
   const failOn = suite?.value.failOn ?? 'H';
   const engine: EngineOptions = {
     rules: settings?.rules ?? {},

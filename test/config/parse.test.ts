@@ -150,14 +150,14 @@ describe('rules settings and devices', () => {
   it('reads rules settings by id', () => {
     const rules = loadConfigFile(fixture('rules', 'strict.yaml'), 'rules');
     expect(rules.rules).toEqual({
-      'PI-CONSENT-001': { params: { observeSeconds: 30, graceMs: 500 } },
+      'PI-CONSENT-001': { params: { observe: 30, dialogWaitMs: 500 } },
       'UX-POPUP-003': { enabled: false, params: {} },
       'PERM-003': { severity: 'H', params: {} },
     });
   });
 
   it('places unknown rule ids and parameter names when the analysis says which exist', () => {
-    const known = { 'PI-CONSENT-001': ['graceMs', 'observeSeconds'], 'PERM-003': ['tapWindowMs'] };
+    const known = { 'PI-CONSENT-001': ['graceMs', 'observe', 'dialogWaitMs'], 'PERM-003': ['tapWindowMs'] };
     const text = 'rules:\n  PI-CONSENT-001:\n    params: {graceMS: 1}\n  PERM-033:\n    enabled: false\n';
     expect(() => parseConfigText(text, 'rules.yaml', 'rules', { knownRules: known })).toThrow(
       expect.objectContaining({

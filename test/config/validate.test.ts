@@ -67,6 +67,49 @@ describe('appwarden validate', () => {
     );
   });
 
+  it('places unknown rule ids and parameters of a rules file, alone or named by a suite', async () => {
+    const rules = path.join(dir, 'typo-rules.yaml');
+    fs.writeFileSync(
+      rules,
+      [
+        'kind: rules',
+        'rules:',
+        '  PI-BG-001:',
+        '    params:',
+        '      minDwl: 10',
+        '  PI-BG-009:',
+        '    enabled: false',
+        '',
+      ].join('\n'),
+    );
+    const suite = path.join(dir, 'typo-suite.yaml');
+    fs.writeFileSync(
+      suite,
+      [
+        'kind: suite',
+        'name: s',
+        'targets: [{ package: com.x.y, category: news }]',
+        `scenarios: [{ file: ${JSON.stringify(path.resolve('scenarios/first-launch-idle.yaml'))} }]`,
+        'rules: typo-rules.yaml',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['validate', rules, suite, 'scenarios/rules/demo.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('OK scenarios/rules/demo.yaml (rules)\n');
+    const lines = r.err.trim().split('\n');
+    expect(lines[0]).toBe(
+      `${rules}:5:7 'rules.PI-BG-001.params': unknown parameter 'minDwl' of PI-BG-001 (did you mean 'minDwell'?)`,
+    );
+    expect(lines[1]).toMatch(
+      new RegExp(`^${rules}:6:3 'rules': unknown rule 'PI-BG-009' \\(did you mean 'PI-BG-001'\\?\\)$`),
+    );
+    expect(lines.slice(2)).toEqual([
+      `${lines[0]} (rules of suite ${suite})`,
+      `${lines[1]} (rules of suite ${suite})`,
+    ]);
+  });
+
   it('honours --kind', async () => {
     const r = await runCli(['validate', '--kind', 'scenario', 'devices.yaml']);
     expect(r.code).toBe(2);

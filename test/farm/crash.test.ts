@@ -9,6 +9,7 @@ import { openStore, type EvidenceStore } from '../../src/evidence/store.ts';
 import type { AppFaultData } from '../../src/evidence/types.ts';
 import { runSession } from '../../src/farm/session.ts';
 import { startSim, type Sim } from '../../src/sim/index.ts';
+import { setSideModel } from '../../src/sim/model/install.ts';
 import { createScenarioRunner } from '../../src/ui/runner.ts';
 
 /**
@@ -98,5 +99,38 @@ describe('a session whose app crashes', () => {
     // The device was restored as after any session.
     expect(await getGlobalProxy(device)).toBeNull();
     expect(store.events('s-crash', { type: 'logcat-unavailable' })).toEqual([]);
+  });
+
+  it('records an ANR as an event while the journey itself passes', async () => {
+    // The same APK with a model that hangs its main thread after showing its screen.
+    setSideModel(
+      sim.device,
+      PKG,
+      `app: ${PKG}\nscreens: {home: {elements: [{id: welcome, text: Welcome}]}}\non:\n  launch:\n    - show: home\n    - anr: {after: 300ms}\n`,
+    );
+    const idle = path.join(dataDir, 'launch-and-wait.yaml');
+    fs.writeFileSync(idle, 'kind: scenario\nname: launch-and-wait\nsteps:\n  - launchApp\n  - wait: 1.5\n');
+    const outcome = await runSession({
+      run: 'run-crash',
+      session: 's-anr',
+      target: { apks: [CRASHER], pkg: PKG },
+      scenario: createScenarioRunner(idle, {}, { snapshots: false }),
+      deviceName: 'sim-a',
+      deviceKind: 'sim',
+      device,
+      store,
+      dataDir,
+      signal: new AbortController().signal,
+      foregroundPollMs: 100,
+    });
+    expect(outcome).toEqual({ kind: 'done', status: 'passed', session: 's-anr' });
+    const anrs = store.events('s-anr', { type: 'anr' });
+    expect(anrs).toHaveLength(1);
+    expect(anrs[0]?.data).toMatchObject({
+      kind: 'anr',
+      package: PKG,
+      summary: expect.stringMatching(/^Input dispatching timed out/),
+    });
+    expect(store.events('s-anr', { type: 'crash' })).toEqual([]);
   });
 });

@@ -83,6 +83,9 @@ describe('protobuf wire decoder', () => {
     ]);
     expect(grpcFrames(grpcFrame(a).subarray(0, 6))).toBeNull();
     expect(grpcFrames(Buffer.from([0x02, 0, 0, 0, 0]))).toBeNull();
+    // 20,000 empty frames: more than are read.
+    expect(grpcFrames(Buffer.alloc(100_000))).toBeNull();
+    expect(grpcFrames(Buffer.alloc(50))).toHaveLength(10);
   });
 
   it('sniffs protobuf-looking bytes but not JSON, forms or text', () => {

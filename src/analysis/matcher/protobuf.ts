@@ -221,12 +221,14 @@ export interface GrpcFrame {
 
 /**
  * Length-prefixed gRPC messages (1 flag byte, 4-byte big-endian length); null unless the frames cover
- * the buffer exactly. https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md
+ * the buffer exactly (and there are at most `maxFrames`). https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md
  */
-export function grpcFrames(buf: Uint8Array): GrpcFrame[] | null {
+export function grpcFrames(buf: Uint8Array, maxFrames = 10_000): GrpcFrame[] | null {
   const out: GrpcFrame[] = [];
   let i = 0;
   while (i < buf.length) {
+    // A body of empty frames would otherwise cost an object per 5 bytes.
+    if (out.length >= maxFrames) return null;
     if (i + 5 > buf.length) return null;
     const flag = buf[i] as number;
     if ((flag & 0x7e) !== 0) return null;

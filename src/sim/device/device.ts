@@ -439,16 +439,15 @@ export class SimDevice extends EventEmitter<SimDeviceEvents> {
   private appCrashed(name: string, err: unknown): void {
     this.log.debug({ err, pkg: name }, 'sim app runtime failed');
     const e = err instanceof Error ? err : new Error(String(err));
-    const frames = (e.stack ?? '')
-      .split('\n')
-      .slice(1)
-      .map((l) => l.trim().replace(/^at /, ''))
-      .filter(Boolean)
-      .slice(0, 8);
+    // The frames are the app's launch path as ART would print it, not the sim's own JavaScript stack.
     this.crashApp(name, {
       exception: 'java.lang.RuntimeException',
       message: e.message,
-      frames: [`${name}.MainActivity.onCreate(MainActivity.java:1)`, ...frames],
+      frames: [
+        `${name}.MainActivity.onCreate(MainActivity.java:1)`,
+        'android.app.Activity.performCreate(Activity.java:8000)',
+        'android.app.ActivityThread.performLaunchActivity(ActivityThread.java:3449)',
+      ],
     });
   }
 

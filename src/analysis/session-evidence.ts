@@ -277,8 +277,8 @@ class EvidenceBuilder {
   // repeats a handful of stacks hundreds of thousands of times; stacks share their first, hooked frame).
   private readonly interned = new Map<number, Map<unknown, (readonly string[])[]>>();
   private readonly names = new Map<string, string>();
-  /** API payload JSON text → what it reduces to (null: malformed). Identical texts parse identically. */
-  private readonly payloads = new Map<string, ApiPayload | null>();
+  /** API payload JSON text → what it reduces to (a string: why it is malformed). Identical texts parse identically. */
+  private readonly payloads = new Map<string, ApiPayload | string>();
 
   constructor(session: EvSession, snapshots: readonly StoredUiSnapshot[], identity: Identity | null) {
     this.ev = {
@@ -312,23 +312,32 @@ class EvidenceBuilder {
    * once: the call shares the payload's interned strings and lists and costs one small object.
    */
   apiJson(id: number, t: number, json: string): void {
+    this.api(id, t, this.payloadOf(json));
+  }
+
+  /** One API call whose payload was already reduced (payloadOf): a malformed one is counted as such. */
+  api(id: number, t: number, p: ApiPayload | string): void {
     const ev = this.ev;
     ev.eventCount++;
     if (t > ev.endT) ev.endT = t;
+    if (typeof p === 'string') this.bad('api', p, id);
+    else this.pushApi(id, t, p);
+  }
+
+  /** What a stored API payload text reduces to, or why it is malformed; identical texts parse once. */
+  payloadOf(json: string): ApiPayload | string {
     let p = this.payloads.get(json);
     if (p === undefined) {
       let d: unknown;
       try {
         d = JSON.parse(json);
       } catch (err) {
-        this.bad('api', `unparseable JSON (${(err as Error).message})`, id);
-        return;
+        return `unparseable JSON (${(err as Error).message})`;
       }
-      p = this.apiPayload(d);
+      p = this.apiPayload(d) ?? 'no api';
       if (this.payloads.size < PAYLOAD_CACHE_LIMIT) this.payloads.set(json, p);
     }
-    if (p === null) this.bad('api', 'no api', id);
-    else this.pushApi(id, t, p);
+    return p;
   }
 
   /** One stored event whose data is already parsed. */
@@ -531,10 +540,16 @@ export function loadSessionEvidence(store: EvidenceStore, sessionId: string): Se
   );
   for (const type of READ_TYPES) {
     if (type === 'api') {
-      for (const [id, t, json] of store.iterateEventData(sessionId, type)) b.apiJson(id, t, json);
+      const known = store.repeatedEventData(sessionId, type);
+      const payloads = known.map((json) => b.payloadOf(json));
+      for (const [id, t, data] of store.iterateEventData(sessionId, type, known)) {
+        if (typeof data === 'number') b.api(id, t, payloads[data] as ApiPayload | string);
+        else b.apiJson(id, t, data);
+      }
     } else {
-      for (const [id, t, json] of store.iterateEventData(sessionId, type))
-        b.event(id, t, type, parseData(json));
+      for (const [id, t, json] of store.iterateEventData(sessionId, type)) {
+        b.event(id, t, type, parseData(json as string));
+      }
     }
   }
   addFlows(b.ev, store.flowSummaries(sessionId));

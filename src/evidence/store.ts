@@ -65,6 +65,8 @@ export interface EventFilter {
 
 /** One event as stored, unparsed: `[id, t, data JSON text]` (a tuple: millions of them are streamed). */
 export type EventTuple = [id: number, t: number, data: string];
+/** An event whose data is one of the texts the reader listed as known: `[id, t, index in that list]`. */
+export type KnownEventTuple = [id: number, t: number, known: number];
 
 export type { StoredFlowSummary } from './rows.ts';
 
@@ -266,17 +268,44 @@ export class EvidenceStore {
 
   /**
    * Streams one type's events as unparsed tuples, for readers that parse (or skip) the JSON themselves.
-   * Order: by `t`, events at the same `t` in insertion order — which is id order for rows appended by the
-   * writer, but not guaranteed for every import; callers that need (t, id) must check. Leaving out the
-   * `ORDER BY t, id` of iterateEvents saves SQLite a temporary sort of the whole result.
+   * A row whose data equals `known[i]` (compared by SQLite, byte for byte) comes back as the number `i`:
+   * a hook-heavy session repeats a few payloads hundreds of thousands of times, and those rows then never
+   * become JavaScript strings. Order: by `t`, events at the same `t` in insertion order — which is id
+   * order for rows appended by the writer, but not guaranteed for every import; callers that need (t, id)
+   * must check. Leaving out the `ORDER BY t, id` of iterateEvents saves SQLite a sort of the whole result.
    */
-  iterateEventData(session: string, type: string): IterableIterator<EventTuple> {
+  iterateEventData(
+    session: string,
+    type: string,
+    known: readonly string[] = [],
+  ): IterableIterator<EventTuple | KnownEventTuple> {
     this.commitQuietly();
+    const data = known.length
+      ? `CASE data ${known.map((_, i) => `WHEN ? THEN ${i}`).join(' ')} ELSE data END`
+      : 'data';
     // A fresh statement: a cached one could not be iterated twice at once.
     return this.db
-      .prepare('SELECT id, t, data FROM events WHERE sk = ? AND type = ?')
+      .prepare(`SELECT id, t, ${data} FROM events WHERE sk = ? AND type = ?`)
       .raw()
-      .iterate(this.sk(session), type) as IterableIterator<EventTuple>;
+      .iterate(...known, this.sk(session), type) as IterableIterator<EventTuple | KnownEventTuple>;
+  }
+
+  /**
+   * The data texts that repeat among the first `sample` events of a type, most frequent first (at most
+   * `max`): what iterateEventData's `known` should list.
+   */
+  repeatedEventData(session: string, type: string, sample = 2000, max = 16): string[] {
+    this.commitQuietly();
+    const rows = this.stmt('SELECT data FROM events WHERE sk = ? AND type = ? LIMIT ?')
+      .pluck()
+      .all(this.sk(session), type, sample) as string[];
+    const counts = new Map<string, number>();
+    for (const d of rows) counts.set(d, (counts.get(d) ?? 0) + 1);
+    return [...counts.entries()]
+      .filter(([, n]) => n > 1)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, max)
+      .map(([d]) => d);
   }
 
   event(session: string, id: number): StoredEvent | undefined {

@@ -125,18 +125,23 @@ describe('lean evidence load', () => {
     await store.close();
   });
 
-  it('counts an API row that is not JSON as malformed instead of failing the load', async () => {
+  it('counts API rows that are not JSON or name no API as malformed instead of failing the load', async () => {
     const store = tempStore();
     await fixture({ id: 's-bad' }).marker(0, 'LAUNCH').api(10, API.imei, ['imei']).write(store);
-    store.db
-      .prepare(
-        `INSERT INTO events (sk, id, t, wall, source, type, data) VALUES (?, 99, 20, 0, 'hook', 'api', ?)`,
-      )
-      .run(store.sk('s-bad'), '{"api": "truncated');
+    const ins = store.db.prepare(
+      `INSERT INTO events (sk, id, t, wall, source, type, data) VALUES (?, ?, ?, 0, 'hook', 'api', ?)`,
+    );
+    const sk = store.sk('s-bad');
+    ins.run(sk, 97, 20, '{"api": "truncated');
+    // Repeated, so it is read as a known payload.
+    ins.run(sk, 98, 21, '{"category": "device-id"}');
+    ins.run(sk, 99, 22, '{"category": "device-id"}');
+    expect(store.repeatedEventData('s-bad', 'api')).toEqual(['{"category": "device-id"}']);
     const ev = loadSessionEvidence(store, 's-bad');
     expect(ev.apiCalls.map((c) => c.id)).toEqual([2]);
-    expect(ev.malformed).toEqual({ api: 1 });
-    expect(ev.eventCount).toBe(3);
+    expect(ev.malformed).toEqual({ api: 3 });
+    expect(ev.eventCount).toBe(5);
+    expect(ev.endT).toBe(22);
     await store.close();
   });
 });

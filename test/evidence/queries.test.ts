@@ -62,6 +62,25 @@ describe('lean reads', () => {
   });
 });
 
+describe('known payloads', () => {
+  it('returns the index of a known text instead of the text, byte for byte', () => {
+    const store = freshStore();
+    populate(store, ID);
+    const a = apiCall('a.B.c', 'location');
+    for (const t of [1, 2, 3]) store.writer.appendApiCall(ID, t, a);
+    store.writer.appendApiCall(ID, 4, { ...a, ret: 'other' });
+    const repeated = store.repeatedEventData(ID, 'api');
+    expect(repeated).toEqual([JSON.stringify(a)]);
+    // A text that differs only by a space is not the known one.
+    const spaced = JSON.stringify(a).replace('{', '{ ');
+    const rows = [...store.iterateEventData(ID, 'api', [spaced, ...repeated])];
+    const stored = store.events(ID, { type: 'api' }).map((e) => JSON.stringify(e.data));
+    expect(rows.map((r) => r[2])).toEqual([1, 1, 1, stored[3], stored[4]]);
+    expect(rows.map((r) => r[0])).toEqual(store.events(ID, { type: 'api' }).map((e) => e.id));
+    void store.close();
+  });
+});
+
 describe('query plans', () => {
   it.each<[string, (s: EvidenceStore) => unknown, RegExp]>([
     [

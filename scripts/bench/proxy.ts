@@ -101,6 +101,11 @@ async function captureRole(dir: string): Promise<void> {
       process.exit(0);
     });
   });
+  // The recording thread compiles the matcher when it starts (seconds under tsx): a start-up cost,
+  // not a per-request one, so measuring begins once it runs.
+  const { recordingThreadReady } = await import('../../src/traffic/recorder.ts');
+  if (!(await recordingThreadReady()))
+    process.stderr.write('recording thread unavailable: analysing on the event loop\n');
   announce(proxy.port);
 }
 

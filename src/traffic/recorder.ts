@@ -69,6 +69,7 @@ class RecordingThread {
   private readonly pending = new Map<number, Pending>();
   private readonly outstanding = new Map<number, number>();
   private readonly drainWaiters = new Map<number, (() => void)[]>();
+  private readyWaiters: ((ok: boolean) => void)[] = [];
   private outbox: RecorderRequest[] = [];
   private jobs: { id: number; key: number; job: AnalysisJob }[] = [];
   private scheduled = false;
@@ -103,6 +104,18 @@ class RecordingThread {
     this.outstanding.set(key, (this.outstanding.get(key) ?? 0) + 1);
     this.jobs.push({ id, key, job });
     this.schedule();
+  }
+
+  /** Resolves true once the thread runs, false if it cannot (then the event loop does the work). */
+  whenReady(): Promise<boolean> {
+    if (this.ready || this.broken) return Promise.resolve(this.ready);
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  private wakeReadyWaiters(): void {
+    const waiters = this.readyWaiters;
+    this.readyWaiters = [];
+    for (const w of waiters) w(this.ready);
   }
 
   async drain(key: number): Promise<void> {
@@ -157,6 +170,7 @@ class RecordingThread {
     if (msg.kind === 'ready') {
       this.ready = true;
       log.debug('recording thread ready');
+      this.wakeReadyWaiters();
       return;
     }
     if (msg.kind === 'boot-failed') {
@@ -223,6 +237,7 @@ class RecordingThread {
     this.outbox = [];
     this.jobs = [];
     this.takeBack(() => true);
+    this.wakeReadyWaiters();
   }
 
   private schedule(): void {
@@ -257,4 +272,9 @@ export function threadAnalyser(
     drain: () => t.drain(key),
     close: () => t.forget(key),
   };
+}
+
+/** Resolves true once the recording thread runs (false if it cannot); for benchmarks and tests. */
+export function recordingThreadReady(): Promise<boolean> {
+  return thread ? thread.whenReady() : Promise.resolve(false);
 }

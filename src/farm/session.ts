@@ -284,6 +284,9 @@ export async function runSession(plan: SessionPlan): Promise<JobOutcome> {
   }
 }
 
+/** App log lines kept per session as `logcat` events; crashes and ANRs are recorded whatever the count. */
+export const LOGCAT_LINES_KEPT = 20_000;
+
 /**
  * Follows the app's logcat for the rest of the session and records each crash and ANR as a `device` event
  * (`crash` / `anr`, data AppFaultData) at the device time it happened. An app that crashes is a scenario
@@ -303,9 +306,24 @@ async function watchLogcat(
     record('logcat-unavailable', { reason: describeError(err) });
     return null;
   }
-  stream.on('fault', (f) => {
-    const at = f.deviceTime === null ? clock.now() : f.deviceTime - stream.skewMs - clock.startedWall;
-    record(f.kind, f, Math.max(0, Math.min(at, clock.now())));
+  // Device time onto the session clock (DESIGN.md Events), never ahead of now.
+  const sessionTime = (deviceTime: number | null): number =>
+    deviceTime === null
+      ? clock.now()
+      : Math.max(0, Math.min(deviceTime - stream.skewMs - clock.startedWall, clock.now()));
+  stream.on('fault', (f) => record(f.kind, f, sessionTime(f.deviceTime)));
+  // The app's own lines, for investigators (an SDK's log often names what it sent); bounded per session.
+  let lines = 0;
+  stream.on('line', (l) => {
+    if (++lines > LOGCAT_LINES_KEPT) {
+      if (lines === LOGCAT_LINES_KEPT + 1) record('logcat-truncated', { kept: LOGCAT_LINES_KEPT });
+      return;
+    }
+    record(
+      'logcat',
+      { pid: l.pid, tid: l.tid, level: l.level, tag: l.tag, message: l.message },
+      sessionTime(l.time),
+    );
   });
   stream.on('end', (why) => {
     if (why !== null) record('logcat-ended', { reason: why });

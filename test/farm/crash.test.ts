@@ -85,6 +85,12 @@ describe('a session whose app crashes', () => {
       'at android.view.View.performClick(View.java:7448)',
     ]);
     expect(data.text).toContain('FATAL EXCEPTION: main');
+    // The app's own log lines are kept beside it, filtered to its process.
+    const logLines = store
+      .events('s-crash', { type: 'logcat' })
+      .map((e) => e.data as { pid: number; message: string });
+    expect(logLines.map((l) => l.message)).toContain('consent refused, tearing down the session');
+    expect(new Set(logLines.map((l) => l.pid))).toEqual(new Set([data.pid]));
 
     // The crash sits on the session timeline after the refusal that caused it.
     const refused = store

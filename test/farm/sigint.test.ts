@@ -32,7 +32,7 @@ beforeAll(async () => {
   for (const s of sims) expect((await adb('connect', s.serial)).stdout).toContain(`connected to ${s.serial}`);
   fs.writeFileSync(
     path.join(dir, 'hold.yaml'),
-    'kind: scenario\nname: hold\nsteps:\n  - launchApp: { clearState: true }\n  - wait: 4\n',
+    'kind: scenario\nname: hold\nsteps:\n  - launchApp: { clearState: true }\n  - wait: 3\n',
   );
   fs.writeFileSync(
     path.join(dir, 'suite.yaml'),
@@ -91,7 +91,22 @@ function cli(args: string[]) {
       await new Promise((r) => setTimeout(r, 50));
     }
   };
-  return { child, exit, waitFor, output: () => ({ out, err }) };
+  /** The exit code; fails fast when the CLI printed its result (`report: …`) but its process lingers. */
+  const exited = async (ms: number): Promise<number> => {
+    const t0 = Date.now();
+    let reportedAt: number | null = null;
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) return exit;
+      if (reportedAt === null && /^report: /m.test(out)) reportedAt = Date.now();
+      if (reportedAt !== null && Date.now() - reportedAt > 10_000)
+        throw new Error(
+          `the CLI printed its result but did not exit within 10 s (a handle keeps it alive)\n${out}`,
+        );
+      if (Date.now() - t0 > ms) throw new Error(`the CLI did not exit within ${ms} ms; stderr:\n${err}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  return { child, exit, exited, waitFor, output: () => ({ out, err }) };
 }
 
 async function proxyOf(sim: Sim): Promise<string | null> {
@@ -117,7 +132,7 @@ describe('Ctrl-C on `appwarden run`, then --resume', () => {
     first.child.kill('SIGINT');
     await first.waitFor(/no new jobs/, 5_000);
     first.child.kill('SIGINT');
-    const code = await first.exit;
+    const code = await first.exited(30_000);
     const { out, err } = first.output();
     expect(code, `stderr:\n${err}`).toBe(130);
     expect(err).toMatch(/aborting running sessions/);
@@ -136,7 +151,7 @@ describe('Ctrl-C on `appwarden run`, then --resume', () => {
     }
 
     const second = cli(['run', '--resume', run as string, '--devices', 'devices.yaml', '--no-appium']);
-    const resumed = await second.exit;
+    const resumed = await second.exited(60_000);
     expect([0, 1], second.output().err).toContain(resumed);
     const after = openStore({ dataDir });
     try {
@@ -149,5 +164,5 @@ describe('Ctrl-C on `appwarden run`, then --resume', () => {
       await after.close();
     }
     for (const s of sims) expect(await proxyOf(s)).toBeNull();
-  }, 90_000);
+  }, 120_000);
 });

@@ -1,3 +1,7 @@
+import { execa } from 'execa';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Device } from '../../src/device/device.ts';
 import {
@@ -144,5 +148,50 @@ describe('version check against the host binding', () => {
     const real = await checkFridaVersions('17.2.11');
     expect(real).toMatchObject({ server: '17.2.11', host: null, compatible: null });
     expect(real.note).toMatch(/^frida-server 17\.2\.11; host binding unavailable: install frida/);
+  });
+});
+
+describe('frida-server through the real adb', () => {
+  const port = 19000 + (process.pid % 900);
+  const adb = (...args: string[]) =>
+    execa('adb', ['-P', String(port), ...args], { timeout: 15_000, reject: false });
+
+  afterAll(async () => {
+    await adb('kill-server');
+  });
+
+  it('is pushed with adb, started by the op through the adb server, and seen listening by adb shell', async () => {
+    const s = await startSim({ seed: 'frida-adb', profile: { root: true } });
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-frida-'));
+    try {
+      expect((await adb('connect', s.serial)).stdout).toContain(`connected to ${s.serial}`);
+      const bin = path.join(tmp, 'frida-server');
+      fs.writeFileSync(bin, simBinary('frida-server', '17.2.11'));
+      expect((await adb('-s', s.serial, 'push', bin, FRIDA_SERVER_PATH)).exitCode).toBe(0);
+      expect((await adb('-s', s.serial, 'shell', 'chmod', '755', FRIDA_SERVER_PATH)).exitCode).toBe(0);
+      expect((await adb('-s', s.serial, 'shell', FRIDA_SERVER_PATH, '--version')).stdout.trim()).toBe(
+        '17.2.11',
+      );
+
+      const d = await Device.connect('adb', {
+        via: 'server',
+        serial: s.serial,
+        server: { host: '127.0.0.1', port },
+      });
+      try {
+        const state = await startFridaServer(d, { root: true });
+        expect(state).toMatchObject({ listening: true, version: '17.2.11' });
+        const tcp = await adb('-s', s.serial, 'shell', 'cat', '/proc/net/tcp');
+        expect(tcp.stdout).toMatch(/^\s*\d+: 00000000:69A2 00000000:0000 0A /m);
+        expect((await adb('-s', s.serial, 'shell', 'pidof', 'frida-server')).stdout.trim()).toBe(
+          String(state.pids[0]),
+        );
+      } finally {
+        await d.close();
+      }
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      await s.stop();
+    }
   });
 });

@@ -195,6 +195,30 @@ describe('matching inside protobuf', () => {
     ).toEqual([{ type: 'imei', encoding: 'protobuf>varint', where: 'body', path: '4' }]);
   });
 
+  it('decodes base64 protobuf inside JSON and a header, but not base64 that only starts like it', () => {
+    const inner = msg(pb.varint(1, 3), pb.message(2, pb.varint(1, IMEI)));
+    const b64 = inner.toString('base64');
+    expect(b64.startsWith('CA')).toBe(true);
+    expect(
+      scan(Buffer.from(JSON.stringify({ v: 1, d: b64 })), [['Content-Type', 'application/json']]),
+    ).toEqual([{ type: 'imei', encoding: 'json>base64>protobuf>varint', where: 'body', path: '$.d.2.1' }]);
+    const tagged = msg(pb.string(1, 'x'.repeat(20)), pb.varint(7, IMEI)).toString('base64url');
+    expect(
+      matchRequest(ci, {
+        method: 'GET',
+        url: 'https://x.example.net/',
+        headers: [['X-Client-Data', tagged]],
+      }),
+    ).toMatchObject([
+      { type: 'imei', encoding: 'base64>protobuf>varint', where: 'header', path: 'x-client-data.7' },
+    ]);
+    expect(
+      scan(Buffer.from(JSON.stringify({ id: 'CAFEBABECAFEBABE00112233' })), [
+        ['Content-Type', 'application/json'],
+      ]),
+    ).toEqual([]);
+  });
+
   it('reads gRPC frames, compressed or not, numbering them when there are several', () => {
     const a = msg(pb.varint(1, 1));
     const b = msg(pb.message(2, pb.varint(3, IMEI)));

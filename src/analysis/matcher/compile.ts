@@ -26,7 +26,7 @@ export const DEFAULT_MATCHER_OPTIONS: Required<MatcherOptions> = {
 
 /**
  * Starts of base64 runs worth decoding: what their content begins with tells us it holds a layer the
- * variants cannot see through (compressed data, or JSON whose strings may be escaped or hashed).
+ * variants cannot see through (compressed data, JSON whose strings may be escaped or hashed, protobuf).
  */
 export const BLOB_TRIGGERS: readonly { text: string; holds: string }[] = [
   { text: 'H4sI', holds: 'gzip' },
@@ -38,6 +38,11 @@ export const BLOB_TRIGGERS: readonly { text: string; holds: string }[] = [
   { text: 'ewo', holds: 'JSON object {\\n' },
   { text: 'W3s', holds: 'JSON array [{' },
   { text: 'WyJ', holds: 'JSON array ["' },
+  // Protobuf whose first field is field 1: a varint (tag 0x08: `C` then A–P) or length-delimited (tag
+  // 0x0a: `C` then g–v, by the top bits of the length byte). Numbers in protobuf are binary, so the
+  // variants cannot see them without decoding.
+  ...[...'ABCDEFGHIJKLMNOP'].map((c) => ({ text: `C${c}`, holds: 'protobuf, field 1 varint' })),
+  ...[...'ghijklmnopqrstuv'].map((c) => ({ text: `C${c}`, holds: 'protobuf, field 1 bytes' })),
 ];
 
 export type Pattern =

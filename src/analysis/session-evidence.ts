@@ -497,7 +497,7 @@ function byTimeThenId(a: { id: number; t: number }, b: { id: number; t: number }
 }
 
 /** Adds stored flows (reduced to what rules read) to the read model, keeping it in time order. */
-export function addFlows(ev: SessionEvidence, flows: readonly FlowFields[]): void {
+export function addFlows(ev: SessionEvidence, flows: Iterable<FlowFields>): void {
   for (const f of flows) {
     ev.flows.push({
       id: f.eventId,
@@ -552,7 +552,7 @@ export function loadSessionEvidence(store: EvidenceStore, sessionId: string): Se
       }
     }
   }
-  addFlows(b.ev, store.flowSummaries(sessionId));
+  addFlows(b.ev, store.iterateFlowSummaries(sessionId));
   return b.finish();
 }
 

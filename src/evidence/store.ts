@@ -330,11 +330,21 @@ export class EvidenceStore {
 
   /** Flows without bodies, timing and extras, in (t, id) order: what analysis reads. */
   flowSummaries(session: string): StoredFlowSummary[] {
+    return [...this.iterateFlowSummaries(session)].sort((a, b) => a.t - b.t || a.id - b.id);
+  }
+
+  /**
+   * Streams flow summaries in id (capture) order, which is nearly but not exactly time order. Streaming
+   * matters: holding every raw row at once (`all()`) made the garbage collector copy them all, costing
+   * more than reading them.
+   */
+  iterateFlowSummaries(session: string): IterableIterator<StoredFlowSummary> {
     this.commitQuietly();
-    const rows = this.stmt(`SELECT ${FLOW_SUMMARY_COLUMNS} FROM flows WHERE sk = ? ORDER BY t, id`)
+    const rows = this.db
+      .prepare(`SELECT ${FLOW_SUMMARY_COLUMNS} FROM flows WHERE sk = ? ORDER BY id`)
       .raw()
-      .all(this.sk(session)) as FlowSummaryTuple[];
-    return rows.map((r) => tupleToFlowSummary(session, r));
+      .iterate(this.sk(session)) as IterableIterator<FlowSummaryTuple>;
+    return mapIterator(rows, (r) => tupleToFlowSummary(session, r));
   }
 
   apiCalls(

@@ -182,6 +182,19 @@ describe('explore answers prompts by the scenario policy', () => {
     expect(m.filter((x) => x.name === 'TAP').at(-1)?.arg).toBe('设置');
   });
 
+  it('an explicit explore policy rules both prompts, and the launch policy comes back after', async () => {
+    const { j, step, markers } = journey('explore-explicit', [cameraPrompt, contactsPrompt, menu], 0);
+    j.policy = 'grantAll';
+    await step('explore', { maxSteps: 1, seed: 0, avoid: [], permissions: 'denyAll' });
+    const m = await markers();
+    const answers = m.filter((x) => x.name === 'PERM_GRANTED' || x.name === 'PERM_DENIED');
+    expect(answers.map((x) => [x.name, x.detail?.by])).toEqual([
+      ['PERM_DENIED', 'policy'],
+      ['PERM_DENIED', 'policy'],
+    ]);
+    expect(j.policy).toBe('grantAll');
+  });
+
   it('denies under the default policy, as a cautious user', async () => {
     const { step, markers } = journey('explore-default', [cameraPrompt, menu], 0);
     await step('explore', { maxSteps: 1, seed: 0, avoid: [] });

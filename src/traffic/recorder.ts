@@ -158,11 +158,12 @@ class RecordingThread {
       })().catch((err) => parentPort.postMessage({ kind: 'boot-failed', reason: String((err && err.stack) || err) }));
     `;
     const worker = new Worker(boot, { eval: true, workerData: { tsxApi, entry } });
-    // Never keeps the process alive; capture listeners drain it in stop().
-    worker.unref();
     worker.on('message', (msg: RecorderReply) => this.onMessage(msg));
     worker.on('error', (err) => this.fail(`recording thread crashed: ${describeError(err)}`));
     worker.on('exit', (code) => this.fail(`recording thread exited (code ${code})`));
+    // Never keeps the process alive; capture listeners drain it in stop(). After the listeners: adding a
+    // 'message' listener refs the worker's port again (Node 20), so an earlier unref() would be undone.
+    worker.unref();
     this.worker = worker;
   }
 

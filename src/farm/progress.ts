@@ -18,6 +18,12 @@ function outcomeText(e: Extract<RunEvent, { type: 'job-end' }>): string {
     : `infrastructure failure: ${describeError(e.outcome.error)}`;
 }
 
+function rebootText(e: { ms: number; error?: string }): string {
+  return e.error === undefined
+    ? `rebooted (rebootEvery) in ${seconds(e.ms)}`
+    : `reboot (rebootEvery) failed after ${seconds(e.ms)}: ${e.error}`;
+}
+
 /** One line per event, each prefixed with the time since the run started. */
 export function plainProgress(write: (line: string) => void): Progress {
   const t0 = Date.now();
@@ -47,6 +53,9 @@ export function plainProgress(write: (line: string) => void): Progress {
           break;
         case 'device-quarantined':
           write(`${at()} ${e.device}: quarantined for the rest of the run: ${e.reason}`);
+          break;
+        case 'device-reboot':
+          write(`${at()} ${e.device}: ${rebootText(e)}`);
           break;
       }
     },
@@ -110,6 +119,9 @@ export function ttyProgress(): Progress {
         lane.since = Date.now();
       } else if (e.type === 'device-quarantined') {
         lane.title = `quarantined: ${e.reason}`;
+      } else if (e.type === 'device-reboot') {
+        lane.title = `idle (${rebootText(e)})`;
+        lane.since = Date.now();
       }
       render(device);
     },

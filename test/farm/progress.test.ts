@@ -30,6 +30,8 @@ describe('plain progress (CI logs)', () => {
       outcome: { kind: 'done', status: 'passed' },
     });
     p.event({ type: 'device-quarantined', device: 'sim-1', reason: '1 consecutive infrastructure failures' });
+    p.event({ type: 'device-reboot', device: 'sim-2', ms: 4200 });
+    p.event({ type: 'device-reboot', device: 'sim-2', ms: 300_000, error: 'no boot_completed within 300 s' });
     await p.close();
     const text = lines.map((l) => l.replace(/^\[\s*[\d.]+s\] /, '')).join('\n');
     expect(text).toBe(
@@ -42,6 +44,8 @@ describe('plain progress (CI logs)', () => {
         'sim-2 t1-s1-d1: start (attempt 2)',
         'sim-2 t1-s1-d1: passed after 3.4s',
         'sim-1: quarantined for the rest of the run: 1 consecutive infrastructure failures',
+        'sim-2: rebooted (rebootEvery) in 4.2s',
+        'sim-2: reboot (rebootEvery) failed after 300.0s: no boot_completed within 300 s',
       ].join('\n'),
     );
   });

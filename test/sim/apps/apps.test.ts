@@ -142,15 +142,14 @@ describe('reference apps', () => {
     expect(d.ui.pageSource()).toContain(PERMISSION_IDS.denyDontAsk);
   });
 
-  it('splash: no skip for 5 s, the whole ad jumps to another app, a 6 m/s² shake jumps too', async () => {
+  it('splash: no skip for 5 s, the whole ad jumps to the browser, a 6 m/s² shake jumps too', async () => {
     const d = sim('ref-splash');
     d.install(fs.readFileSync(apks.splash as string));
-    d.install(fs.readFileSync(apks.compliant as string));
     await sh(d, 'am start -n com.appwarden.ref.splash/.MainActivity');
     await until(() => d.ui.find((n) => n.resourceId.endsWith(':id/ad_image')) !== undefined, 'splash');
     expect(d.ui.find((n) => n.resourceId.endsWith(':id/skip'))).toBeUndefined();
     d.shake(6);
-    await until(() => d.foreground().pkg === 'com.appwarden.ref.compliant', 'shake jump');
+    await until(() => d.foreground().pkg === 'com.android.chrome', 'shake jump');
     await sh(d, 'am start -n com.appwarden.ref.splash/.MainActivity');
     await until(() => d.foreground().pkg === 'com.appwarden.ref.splash', 'back to splash');
     await until(
@@ -160,7 +159,7 @@ describe('reference apps', () => {
     );
     // A tap in a blank corner of the ad, far from any label, is a jump.
     await sh(d, 'input tap 100 1200');
-    await until(() => d.foreground().pkg === 'com.appwarden.ref.compliant', 'tap jump');
+    await until(() => d.foreground().pkg === 'com.android.chrome', 'tap jump');
   }, 15_000);
 
   it('bgcollector: reads location every 2 s in the background and sends clipboard and contacts gzip’d', async () => {

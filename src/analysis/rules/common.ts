@@ -67,6 +67,8 @@ export function isFrameworkFrame(frame: string): boolean {
 export class Derived {
   /** API calls that read a PI type, made by the app or an SDK (framework-only stacks excluded). */
   readonly piReads: EvApiCall[] = [];
+  /** The collector of each of `piReads` (same index): rules walk every read, a lookup per read adds up. */
+  readonly piReadCollectors: Collector[] = [];
   readonly taps: EvMarker[];
   private readonly collectors = new Map<readonly string[], Map<string | null, Collector | null>>();
   private readonly destinations = new Map<string, Destination>();
@@ -79,8 +81,12 @@ export class Derived {
     // com.example.app → example.com: the operator's domain for most apps, when the suite names none.
     if (pkg && pkg.length >= 2 && fp.size === 0) fp.add(`${pkg[1]}.${pkg[0]}`.toLowerCase());
     this.firstPartyDomains = fp;
-    for (const c of ev.apiCalls) {
-      if (c.data.length > 0 && c.data.some(isPi) && this.collectorOf(c)) this.piReads.push(c);
+    for (const call of ev.apiCalls) {
+      if (call.data.length === 0 || !call.data.some(isPi)) continue;
+      const c = this.collectorOf(call);
+      if (!c) continue;
+      this.piReads.push(call);
+      this.piReadCollectors.push(c);
     }
   }
 

@@ -27,7 +27,13 @@ export const piConsent001 = defineRule({
   needs: ['hooks', 'traffic', 'markers'],
   evaluate(ctx) {
     const before = (t: number): boolean => ctx.phases.clearlyBeforeConsent(t);
-    const groups = gatherPi(ctx, { read: (c) => before(c.t), link: (l) => before(l.flow.t) });
+    const accept = ctx.phases.firstAccept;
+    const groups = gatherPi(ctx, {
+      read: (c) => before(c.t),
+      link: (l) => before(l.flow.t),
+      // clearlyBeforeConsent is false from here on.
+      readsBefore: accept ? accept.t - ctx.phases.params.ambiguityMs : Infinity,
+    });
     const violations = groups.map((g) =>
       groupViolation(ctx, g, { accepted: ctx.phases.firstAccept !== null }),
     );

@@ -5,7 +5,7 @@
  */
 import type { FlowLink } from '../correlation.ts';
 import type { EvApiCall } from '../session-evidence.ts';
-import { evidenceIds, fmtT, listWords, MAX_EVIDENCE, sentence } from './common.ts';
+import { evidenceIds, fmtT, listWords, MAX_EVIDENCE, sentence, type Collector } from './common.ts';
 import { isPi, piLabel } from './pi-set.ts';
 import type { RuleContext, Violation } from './types.ts';
 
@@ -26,6 +26,8 @@ export interface GatherOptions {
   link?: (link: FlowLink) => boolean;
   /** Extra grouping beyond the actor (e.g. the refusal the event came after). */
   subKey?: (t: number, type: string) => string;
+  /** A time from which `read` keeps nothing (reads are in time order, so the rest are not looked at). */
+  readsBefore?: number;
 }
 
 export function gatherPi(ctx: RuleContext<unknown>, opts: GatherOptions): PiGroup[] {
@@ -38,9 +40,13 @@ export function gatherPi(ctx: RuleContext<unknown>, opts: GatherOptions): PiGrou
     return g;
   };
   if (opts.read) {
-    for (const call of ctx.derived.piReads) {
-      const c = ctx.derived.collectorOf(call);
-      if (!c) continue;
+    const { piReads, piReadCollectors } = ctx.derived;
+    const until = opts.readsBefore ?? Infinity;
+    for (let i = 0; i < piReads.length; i++) {
+      const call = piReads[i] as EvApiCall;
+      // Reads are in time order: none after the bound can be kept.
+      if (call.t >= until) break;
+      const c = piReadCollectors[i] as Collector;
       for (const type of call.data) {
         if (!isPi(type) || !opts.read(call, type)) continue;
         const g = group(c.id, c.name, opts.subKey?.(call.t, type) ?? '', call.t);

@@ -40,6 +40,10 @@ export function inlineAnalyser(tools: () => AnalysisTools): Analyser {
   };
 }
 
+/** Jobs are sent to the thread at most this long after the first of them is queued, or once this many wait. */
+const SEND_DELAY_MS = 10;
+const SEND_BATCH = 64;
+
 /** How long stop() waits for the recording thread before analysing what is left on the event loop. */
 const DRAIN_WAIT_MS = 2000;
 
@@ -72,7 +76,7 @@ class RecordingThread {
   private readyWaiters: ((ok: boolean) => void)[] = [];
   private outbox: RecorderRequest[] = [];
   private jobs: { id: number; key: number; job: AnalysisJob }[] = [];
-  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
 
   register(
     info: { identity: Identity | null; dataDir: string; limits: DecodeLimits },
@@ -122,6 +126,7 @@ class RecordingThread {
     if ((this.outstanding.get(key) ?? 0) === 0) return;
     // A thread still booting (tsx compiles the matcher first) must not hold up a stop.
     if (!this.ready) return this.takeBack((p) => p.key === key);
+    this.sendNow();
     let timer: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve) => {
       const list = this.drainWaiters.get(key) ?? [];
@@ -241,20 +246,28 @@ class RecordingThread {
     this.wakeReadyWaiters();
   }
 
+  /**
+   * Sends what is queued after a short delay rather than at once: every message wakes the thread, and
+   * on a busy host the woken thread tends to preempt the event loop. Recording latency is invisible to
+   * the app; a flush or stop() sends at once (`sendNow`).
+   */
   private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      const worker = this.worker;
-      if (!worker) return;
-      for (const msg of this.outbox) worker.postMessage(msg);
-      this.outbox = [];
-      if (this.jobs.length > 0) {
-        worker.postMessage({ kind: 'jobs', jobs: this.jobs } satisfies RecorderRequest);
-        this.jobs = [];
-      }
-    });
+    if (this.jobs.length >= SEND_BATCH) return this.sendNow();
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.sendNow(), SEND_DELAY_MS);
+  }
+
+  private sendNow(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const worker = this.worker;
+    if (!worker) return;
+    for (const msg of this.outbox) worker.postMessage(msg);
+    this.outbox = [];
+    if (this.jobs.length > 0) {
+      worker.postMessage({ kind: 'jobs', jobs: this.jobs } satisfies RecorderRequest);
+      this.jobs = [];
+    }
   }
 }
 

@@ -14,6 +14,8 @@ import { DeviceLost, describeError } from '../errors.ts';
 import { childLog } from '../log.ts';
 import { exportCa, initCa } from '../traffic/ca.ts';
 import { startCapture } from '../traffic/proxy.ts';
+import type { PermissionRequestFeed } from '../ui/prompt-origin.ts';
+import { permissionRequestTap } from '../ui/request-feed.ts';
 import type { HooksPlan } from './hooks.ts';
 import { ResourceScope } from './resources.ts';
 import type { JobOutcome } from './scheduler.ts';
@@ -45,6 +47,8 @@ export interface ScenarioContext {
   scope: ResourceScope;
   /** Tells the progress display what the journey is doing now (e.g. `step 3 tapOn 同意`). */
   status: (text: string) => void;
+  /** The app's requestPermissions calls as the hooks record them, so PERM_PROMPT can say who asked. */
+  permissionRequests?: PermissionRequestFeed;
 }
 
 export interface ScenarioResult {
@@ -212,12 +216,15 @@ export async function runSession(plan: SessionPlan): Promise<JobOutcome> {
     });
     deviceEvent('proxy', { listening: `${proxy.host}:${proxy.port}`, device: proxyTarget });
 
+    // Hook events reach the store unchanged; the journey also sees the app's permission requests in them.
+    const requests = permissionRequestTap(writer, session);
     const ctx: ScenarioContext = {
       session,
       device,
       deviceKind: plan.deviceKind,
       pkg: plan.target.pkg,
-      writer,
+      writer: requests.writer,
+      permissionRequests: requests.feed,
       clock,
       signal: plan.signal,
       scope,

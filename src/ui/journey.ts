@@ -3,7 +3,7 @@ import type { Scenario } from '../config/scenario.ts';
 import type { ScenarioContext } from '../farm/session.ts';
 import { childLog } from '../log.ts';
 import { GROUP_PERMISSIONS } from './data/permission-dialogs.ts';
-import { PromptOrigins, type PermissionRequestFeed } from './prompt-origin.ts';
+import { PromptOrigins } from './prompt-origin.ts';
 import { requestedRuntimePermissions } from './requested.ts';
 import { consentDialogEvent, detectConsent, type ConsentScreen } from './consent.ts';
 import type { UiDriver } from './driver.ts';
@@ -68,8 +68,7 @@ export class Journey {
   ) {
     this.windows = new WindowTracker((data: WindowEvent) => this.event('window', data));
     // The farm may feed the journey the app's requestPermissions calls its hooks recorded.
-    const feed = (ctx as ScenarioContext & { permissionRequests?: PermissionRequestFeed }).permissionRequests;
-    this.origins = new PromptOrigins(ctx.device, ctx.pkg, feed);
+    this.origins = new PromptOrigins(ctx.device, ctx.pkg, ctx.permissionRequests);
   }
 
   get pkg(): string {

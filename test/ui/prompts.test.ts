@@ -3,7 +3,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FarmDevice } from '../../src/farm/farm.ts';
 import { planHooks, type HooksPlan } from '../../src/farm/hooks.ts';
-import { permissionRequestTap } from '../../src/ui/request-feed.ts';
 import { createScenarioRunner } from '../../src/ui/runner.ts';
 import { dataDir, markers, PKG, run, simDevice, simHandle, store, useSim } from './helpers.ts';
 
@@ -77,17 +76,9 @@ describe('permission prompts on a sim', () => {
   }, 60_000);
 
   it("marks requestedBy 'app' from the hooks when the session feeds the journey their requests", async () => {
-    const sim = await planHooks({ sim: simHandle() } as FarmDevice);
-    // What the session would do (src/farm/session.ts): the hooks write through the tap, the journey
-    // reads its feed from the context.
-    const hooks: HooksPlan = {
-      unavailable: null,
-      attach(ctx, identity) {
-        const tap = permissionRequestTap(ctx.writer, ctx.session);
-        Object.assign(ctx, { permissionRequests: tap.feed });
-        return sim.attach({ ...ctx, writer: tap.writer }, identity);
-      },
-    };
+    // The session (src/farm/session.ts) routes the hooks' writes through its permission-request tap
+    // and hands the journey the feed; nothing here wires it by hand.
+    const hooks: HooksPlan = await planHooks({ sim: simHandle() } as FarmDevice);
     const answer = scenarioFile('answer-hooked', [
       'launchApp: {clearState: true}',
       'consent: {answer: accept}',

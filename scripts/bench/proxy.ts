@@ -2,7 +2,10 @@
  * `npm run bench -- proxy`: 2,000 HTTPS requests (keep-alive, 1 KB up, 10 KB down, 16 concurrent)
  * direct, through appwarden's capture (matching + storage on) and through mitmdump writing a flow
  * file. Each proxy and the upstream server run in their own process, as they do in use.
- * Prints req/s and p50/p99 latency added over direct; last line is the JSON result.
+ * Prints req/s and p50/p99 latency added over direct (with 16 in flight, and one request at a time),
+ * each proxy's CPU time per request (from /proc), and the capture process's event-loop delay; last
+ * line is the JSON result. BENCH_ONLY=appwarden skips mitmdump, BENCH_THREADS=1 splits CPU by thread,
+ * BENCH_CPU_PROF=DIR writes a CPU profile of the capture process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -454,6 +457,13 @@ async function main(): Promise<void> {
       p50AddedMs: round(added(mine).p50),
       p99AddedMs: round(added(mine).p99),
       ratio: round(ratio),
+      // Beyond the issue's keys: latency added to a request sent alone, and CPU per request (a figure
+      // the host's load hardly moves, unlike req/s on a shared machine).
+      p50AddedOneAtATimeMs: round(added(mine).idleP50),
+      p99AddedOneAtATimeMs: round(added(mine).idleP99),
+      cpuMsPerReq: round(mine.cpuMsPerReq, 3),
+      mainThreadCpuMsPerReq: round(mine.mainCpuMsPerReq, 3),
+      mitmdumpCpuMsPerReq: round(theirs.cpuMsPerReq, 3),
     });
   } finally {
     // Wait for every child to be gone before removing the folder they write into.

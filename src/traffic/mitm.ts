@@ -8,10 +8,12 @@ const { Proxy } = mitm;
 export type ConnectHandler = (req: http.IncomingMessage, socket: stream.Duplex, head: Buffer) => void;
 
 /**
- * http-mitm-proxy with its TLS layer replaced and its console output silenced. We keep its HTTP/1.1
- * request forwarding and WebSocket relaying; CONNECT is handled by appwarden (see connect.ts) because
- * the library's own handling starts one HTTPS listener per host, connects to it through `0.0.0.0`,
- * writes every host key to disk world-readable, has no passthrough, and prints to the console.
+ * http-mitm-proxy with its TLS layer replaced and its console output silenced. We keep its listening
+ * HTTP server and its WebSocket relaying (ws:// and wss://, onWebSocket* hooks). Requests are relayed
+ * by forward.ts: the library's request path cost more than the rest of the proxy. CONNECT is handled
+ * by appwarden (see connect.ts) because the library's own handling starts one HTTPS listener per host,
+ * connects to it through `0.0.0.0`, writes every host key to disk world-readable, has no passthrough,
+ * and prints to the console.
  */
 export class QuietProxy extends Proxy {
   connectHandler: ConnectHandler | undefined;

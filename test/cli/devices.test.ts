@@ -59,6 +59,18 @@ describe('appwarden devices', () => {
     }
   });
 
+  it('prints the health table without colour codes: frida-server state on a rooted sim', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'rooted.yaml'),
+      'devices:\n  - { name: r1, kind: sim, seed: 5, root: true }\n',
+    );
+    const r = await runCli(['devices', 'check', '--devices', path.join(dir, 'rooted.yaml')]);
+    expect(r.code).toBe(0);
+    expect(r.out.includes('\u001b[')).toBe(false);
+    const row = r.out.split('\n').find((l) => l.includes(' r1 '));
+    expect(row).toMatch(/│ r1 +│ sim +│ ok +│.*│ not running +│/);
+  });
+
   it('names the file, line and key of a broken devices.yaml', async () => {
     fs.writeFileSync(path.join(dir, 'bad.yaml'), 'devices:\n  - name: x\n    kind: sim\n    sede: 3\n');
     const r = await runCli(['devices', 'list', '--devices', path.join(dir, 'bad.yaml')]);

@@ -4,13 +4,22 @@ import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { loadConfigFile } from '../../config/load.ts';
 import { Farm } from '../../farm/farm.ts';
-import { checkFarm } from '../../farm/health.ts';
+import { checkFarm, type DeviceHealth } from '../../farm/health.ts';
 import { ResourceScope } from '../../farm/resources.ts';
 import { caPaths, loadCa, subjectHashOld } from '../../traffic/ca.ts';
 import { CommandExit, type CliContext } from '../context.ts';
 
 /** No colour codes: output goes to logs and pipes as often as to a terminal. */
 const PLAIN = { head: [], border: [] };
+
+/** `running 17.2.11`, `not running`, … — the version only when one is installed. */
+function fridaCell(h: DeviceHealth): string {
+  if (h.fridaServer === undefined) return '';
+  const version = h.fridaServerVersion ? ` ${h.fridaServerVersion}` : '';
+  return h.fridaServer === 'running' && h.fridaListening === false
+    ? `running${version}, not listening`
+    : `${h.fridaServer}${version}`;
+}
 
 export function registerDevices(program: Command, ctx: CliContext): void {
   const devices = program
@@ -81,6 +90,7 @@ export function registerDevices(program: Command, ctx: CliContext): void {
             'skew',
             'problems',
           ],
+          style: PLAIN,
         });
         for (const h of health) {
           table.push([
@@ -92,7 +102,7 @@ export function registerDevices(program: Command, ctx: CliContext): void {
             h.bootCompleted === undefined ? '' : h.bootCompleted ? 'yes' : 'no',
             h.batteryPercent == null ? '' : `${h.batteryPercent}%`,
             h.dataFreeMb == null ? '' : `${h.dataFreeMb} MB`,
-            h.fridaServer ?? '',
+            fridaCell(h),
             h.caInstalled ?? (caHash ? '' : 'no CA yet'),
             h.clockSkewMs == null ? '' : `${Math.round(h.clockSkewMs / 1000)} s`,
             h.problems.join('; '),

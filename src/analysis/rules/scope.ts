@@ -1,8 +1,8 @@
 /** RULES.md §2 A: app-list and clipboard sniffing (PI-SCOPE-002). */
 import { z } from 'zod';
 import { PASTE_WORDS } from '../data/consent-keywords.ts';
-import type { EvApiCall } from '../session-evidence.ts';
-import { evidenceIds, fmtT, sentence } from './common.ts';
+import type { EvApiCall, EvMarker } from '../session-evidence.ts';
+import { evidenceIds, firstFrom, fmtT, sentence } from './common.ts';
 import { matchesWord, textOf } from './labels.ts';
 import { defineRule, type Violation } from './types.ts';
 
@@ -35,21 +35,44 @@ export const piScope002 = defineRule({
       if (g) g.calls.push(call);
       else groups.set(key, { kind, actor: who.name, calls: [call] });
     };
+    // Which pattern an API name matches, once per name (a session repeats a few APIs a million times).
+    const kinds = new Map<string, 'installed' | 'query' | 'clip' | null>();
+    const kindOf = (api: string): 'installed' | 'query' | 'clip' | null => {
+      let k = kinds.get(api);
+      if (k === undefined) {
+        k = INSTALLED.test(api)
+          ? 'installed'
+          : QUERY_LAUNCHERS.test(api)
+            ? 'query'
+            : CLIP_READ.test(api)
+              ? 'clip'
+              : null;
+        kinds.set(api, k);
+      }
+      return k;
+    };
+    const taps = ctx.derived.taps;
     for (const c of ctx.ev.apiCalls) {
-      if (INSTALLED.test(c.api)) add('apps', c);
-      else if (QUERY_LAUNCHERS.test(c.api)) {
+      const kind = kindOf(c.api);
+      if (kind === null) continue;
+      if (kind === 'installed') add('apps', c);
+      else if (kind === 'query') {
         const launcherQuery =
           c.args === null ||
           /android\.intent\.(action\.MAIN|category\.LAUNCHER)/.test(JSON.stringify(c.args));
         if (launcherQuery && packageCount(c.ret) > ctx.params.launcherQueryMaxPackages) add('apps', c);
-      } else if (c.category === 'clipboard' && CLIP_READ.test(c.api)) {
-        const tap = ctx.derived.taps.find(
-          (m) =>
-            m.t <= c.t &&
-            m.t >= c.t - ctx.params.pasteTapWindowMs &&
-            matchesWord(textOf(m.detail, m.arg), PASTE_WORDS),
-        );
-        if (!tap) add('clipboard', c);
+      } else if (c.category === 'clipboard') {
+        // Taps are in time order: look only at those in the window before the read.
+        let pasted = false;
+        for (let i = firstFrom(taps, c.t - ctx.params.pasteTapWindowMs, true); i < taps.length; i++) {
+          const m = taps[i] as EvMarker;
+          if (m.t > c.t) break;
+          if (matchesWord(textOf(m.detail, m.arg), PASTE_WORDS)) {
+            pasted = true;
+            break;
+          }
+        }
+        if (!pasted) add('clipboard', c);
       }
     }
     const violations: Violation[] = [...groups.entries()].map(([key, g]) => ({

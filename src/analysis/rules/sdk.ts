@@ -15,6 +15,10 @@ export const sdk001 = defineRule({
     const groups = gatherPi(ctx, {
       read: (c) => ctx.phases.clearlyBeforeConsent(c.t) && ctx.derived.collectorOf(c)?.kind === 'sdk',
       link: (l) => ctx.phases.clearlyBeforeConsent(l.flow.t) && l.reader?.kind === 'sdk',
+      // clearlyBeforeConsent is false from here on.
+      readsBefore: ctx.phases.firstAccept
+        ? ctx.phases.firstAccept.t - ctx.phases.params.ambiguityMs
+        : Infinity,
     });
     return {
       violations: groups.map((g) => groupViolation(ctx, g, { accepted: ctx.phases.firstAccept !== null })),

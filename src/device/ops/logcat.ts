@@ -86,7 +86,7 @@ export class LogcatStream extends EventEmitter<LogcatEvents> {
         .catch((err: unknown) =>
           childLog({ op: 'logcat' }).debug({ err: String(err) }, 'logcat stream already closed'),
         );
-      // Not every daemon answers our CLSE with its own (the sim's does not), which would leave the read
+      // A daemon that does not answer our CLSE with its own (old sims did not) would leave the read
       // pending: end the read here.
       await this.#reader
         ?.cancel()

@@ -146,6 +146,9 @@ export class AdbConnection {
       case A_CLSE: {
         const e = this.streams.remove(m.arg1);
         if (!e) return;
+        // adbd answers the host's CLSE with its own, which is how the host (yume-chan, the adb server)
+        // learns the stream is gone; a refused OPEN of ours (remote id still 0) needs no answer.
+        if (e.remoteId !== 0) this.send(A_CLSE, e.localId, e.remoteId);
         e.value.opened?.(false);
         e.value.acked?.();
         e.value.stream.peerClosed();

@@ -320,12 +320,21 @@ export class EvidenceStore {
   flows(session: string, filter: { host?: string } = {}): StoredFlow[] {
     this.commitQuietly();
     const sk = this.sk(session);
-    const rows = (
-      filter.host === undefined
-        ? this.stmt('SELECT * FROM flows WHERE sk = ? ORDER BY t, id').all(sk)
-        : this.stmt('SELECT * FROM flows WHERE sk = ? AND host = ? ORDER BY t, id').all(sk, filter.host)
-    ) as FlowRow[];
-    return rows.map((r) => rowToFlow(session, r));
+    if (filter.host !== undefined) {
+      const rows = this.stmt('SELECT * FROM flows WHERE sk = ? AND host = ? ORDER BY t, id').all(
+        sk,
+        filter.host,
+      ) as FlowRow[];
+      return rows.map((r) => rowToFlow(session, r));
+    }
+    // Streamed in key order and sorted here, like flowSummaries: all() of every row of a long session made
+    // SQLite sort whole rows and the garbage collector copy them.
+    const out: StoredFlow[] = [];
+    const rows = this.db
+      .prepare('SELECT * FROM flows WHERE sk = ? ORDER BY id')
+      .iterate(sk) as IterableIterator<FlowRow>;
+    for (const r of rows) out.push(rowToFlow(session, r));
+    return out.sort((a, b) => a.t - b.t || a.id - b.id);
   }
 
   /** Flows without bodies, timing and extras, in (t, id) order: what analysis reads. */

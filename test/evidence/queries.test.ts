@@ -43,8 +43,14 @@ describe('lean reads', () => {
     store.writer.appendFlow(
       flow(ID, 51, 'x.example', { status: undefined, error: 'reset', extra: { n: 1 } }),
     );
+    // Captured after the t=51 one but earlier: key order is not time order.
+    store.writer.appendFlow(flow(ID, 8, 'early.example'));
     const full = store.flows(ID);
-    expect(full).toHaveLength(2);
+    expect(full.map((f) => [f.t, f.id])).toEqual([
+      [8, 3],
+      [10, 1],
+      [51, 2],
+    ]);
     expect(store.flowSummaries(ID)).toEqual(
       full.map(({ requestBody: _b, responseBody: _r, timing: _t, extra: _e, ...rest }) => rest),
     );

@@ -81,8 +81,13 @@ export class Derived {
     // com.example.app → example.com: the operator's domain for most apps, when the suite names none.
     if (pkg && pkg.length >= 2 && fp.size === 0) fp.add(`${pkg[1]}.${pkg[0]}`.toLowerCase());
     this.firstPartyDomains = fp;
+    // Data lists are interned by the read model: whether one names a PI type is asked once per list.
+    const readsPi = new Map<readonly string[], boolean>();
     for (const call of ev.apiCalls) {
-      if (call.data.length === 0 || !call.data.some(isPi)) continue;
+      const data = call.data;
+      let pi = readsPi.get(data);
+      if (pi === undefined) readsPi.set(data, (pi = data.some(isPi)));
+      if (!pi) continue;
       const c = this.collectorOf(call);
       if (!c) continue;
       this.piReads.push(call);
@@ -94,7 +99,8 @@ export class Derived {
   collectorOf(call: Pick<EvApiCall, 'stack' | 'sdk'>): Collector | null {
     let bySdk = this.collectors.get(call.stack);
     if (!bySdk) this.collectors.set(call.stack, (bySdk = new Map()));
-    if (bySdk.has(call.sdk)) return bySdk.get(call.sdk) as Collector | null;
+    const hit = bySdk.get(call.sdk);
+    if (hit !== undefined) return hit;
     const c = attribute(call);
     bySdk.set(call.sdk, c);
     return c;

@@ -17,6 +17,8 @@ import { DEFAULT_PHASE_PARAMS, derivePhases, type PhaseParams } from './phases.t
 import { Derived, evidenceIds } from './rules/common.ts';
 import { RULES } from './rules/index.ts';
 import { knownRuleParams } from './known-rules.ts';
+import { runAnalysisSettings } from './run-settings.ts';
+import { disabledRuleFinding, disabledRuleIds } from '../config/rules.ts';
 import {
   SEVERITIES,
   SEVERITY_RANK,
@@ -279,7 +281,12 @@ export function analyzeSession(
   if (opts.timings) stage(opts.timings, 'load', t0);
   const result = analyzeEvidence(ev, rules, opts);
   const t1 = performance.now();
-  store.replaceFindings(sessionId, result.findings);
+  // Rules the settings turn off leave a record, so reports say "disabled", never "passed", for them.
+  const off = disabledRuleIds(opts.rules ?? {});
+  const disabled = RULES.filter((r) => off.includes(r.id)).map((r) =>
+    disabledRuleFinding(sessionId, r, opts.source),
+  );
+  store.replaceFindings(sessionId, [...result.findings, ...disabled]);
   const session = store.getSession(sessionId) as StoredSession;
   let sessionStatus = session.status;
   if (session.status === 'running') {
@@ -324,14 +331,19 @@ export async function analyzeStored(opts: {
   const settings = opts.rulesFile
     ? loadConfigFile(opts.rulesFile, 'rules', { knownRules: knownRuleParams() })
     : undefined;
-  const engine: EngineOptions = {
-    rules: settings?.rules ?? {},
-    failOn: opts.failOn ?? 'L',
-    source: settings?.file ?? opts.rulesFile,
-  };
-  resolveRules(engine);
   const store = openStore({ dataDir: opts.dataDir });
   try {
+    // Without --rules, a run is re-judged with the settings it was run with (kept in its meta).
+    const stored = settings
+      ? undefined
+      : runAnalysisSettings(store.getRun(opts.id) ?? store.getRun(store.getSession(opts.id)?.run ?? ''));
+    const source = settings?.file ?? opts.rulesFile ?? stored?.rulesFile;
+    const engine: EngineOptions = {
+      rules: settings?.rules ?? stored?.rules ?? {},
+      failOn: opts.failOn ?? 'L',
+      ...(source ? { source } : {}),
+    };
+    resolveRules(engine);
     return sessionsOf(store, opts.id).map((s) => analyzeSession(store, s, engine));
   } finally {
     await store.close();

@@ -83,33 +83,59 @@ function safeRelative(name: string): boolean {
   return name.split('/').every((part) => part !== '..' && part !== '');
 }
 
-/** Extracts `file` into `workDir` (which must exist and be private to the caller) and reads its manifest. */
-export async function readXapk(file: string, workDir: string, opts: ReadXapkOptions = {}): Promise<Xapk> {
-  const fail = (reason: string, cause?: unknown): AppwardenError =>
+type Manifest = z.infer<typeof manifestSchema>;
+type Fail = (reason: string, cause?: unknown) => AppwardenError;
+
+function failFor(file: string): Fail {
+  return (reason, cause) =>
     new AppwardenError(`Failed to read XAPK ${file}: ${reason}.`, cause === undefined ? {} : { cause });
-  let zip: yauzl.ZipFile;
+}
+
+async function openXapk(file: string, fail: Fail): Promise<yauzl.ZipFile> {
   try {
-    zip = await openZip(file);
+    return await openZip(file);
   } catch (err) {
     throw fail(`not a readable ZIP archive (${(err as Error).message})`, err);
   }
+}
+
+async function readManifest(
+  zip: yauzl.ZipFile,
+  byName: Map<string, yauzl.Entry>,
+  fail: Fail,
+): Promise<Manifest> {
+  const entry = byName.get('manifest.json');
+  if (!entry) throw fail('it has no manifest.json (is it an XAPK?)');
+  if (entry.uncompressedSize > 1024 * 1024) throw fail('manifest.json is larger than 1 MiB');
+  const chunks: Buffer[] = [];
+  for await (const c of await readStream(zip, entry)) chunks.push(c as Buffer);
+  try {
+    return manifestSchema.parse(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+  } catch (err) {
+    throw fail(`manifest.json is not a valid XAPK manifest (${(err as Error).message.split('\n')[0]})`, err);
+  }
+}
+
+/** The package name an XAPK declares, read from its manifest alone (nothing is extracted). */
+export async function xapkPackageName(file: string): Promise<string> {
+  const fail = failFor(file);
+  const zip = await openXapk(file, fail);
+  try {
+    const list = await entries(zip);
+    return (await readManifest(zip, new Map(list.map((e) => [e.fileName, e])), fail)).package_name;
+  } finally {
+    zip.close();
+  }
+}
+
+/** Extracts `file` into `workDir` (which must exist and be private to the caller) and reads its manifest. */
+export async function readXapk(file: string, workDir: string, opts: ReadXapkOptions = {}): Promise<Xapk> {
+  const fail = failFor(file);
+  const zip = await openXapk(file, fail);
   try {
     const list = await entries(zip);
     const byName = new Map(list.map((e) => [e.fileName, e]));
-    const manifestEntry = byName.get('manifest.json');
-    if (!manifestEntry) throw fail('it has no manifest.json (is it an XAPK?)');
-    if (manifestEntry.uncompressedSize > 1024 * 1024) throw fail('manifest.json is larger than 1 MiB');
-    const chunks: Buffer[] = [];
-    for await (const c of await readStream(zip, manifestEntry)) chunks.push(c as Buffer);
-    let manifest: z.infer<typeof manifestSchema>;
-    try {
-      manifest = manifestSchema.parse(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-    } catch (err) {
-      throw fail(
-        `manifest.json is not a valid XAPK manifest (${(err as Error).message.split('\n')[0]})`,
-        err,
-      );
-    }
+    const manifest = await readManifest(zip, byName, fail);
     const pkg = manifest.package_name;
     const apkNames = manifest.split_apks?.length
       ? [...manifest.split_apks]

@@ -5,11 +5,9 @@ import {
   type EngineOptions,
   type SessionAnalysis,
 } from '../analysis/engine.ts';
-import { RULES } from '../analysis/rules/index.ts';
 import { loadConfigFile, parseConfigText } from '../config/load.ts';
-import { disabledRuleFinding, disabledRuleIds } from '../config/rules.ts';
 import type { SuiteFile } from '../config/suite.ts';
-import { openStore, type EvidenceStore } from '../evidence/store.ts';
+import { openStore } from '../evidence/store.ts';
 import { UsageError } from '../errors.ts';
 import { childLog } from '../log.ts';
 import { diffRuns, type RunDiff } from '../report/diff.ts';
@@ -19,6 +17,7 @@ import { createScenarioRunner } from '../ui/runner.ts';
 import { executeRun, type RunEvent, type RunResult } from './run.ts';
 import { StopSignal } from './scheduler.ts';
 import { knownRuleParams } from '../analysis/known-rules.ts';
+import { runAnalysisSettings, type RunAnalysisSettings } from '../analysis/run-settings.ts';
 
 const log = childLog({ part: 'run-command' });
 
@@ -59,21 +58,6 @@ export interface RunCommandResult {
   diff: RunDiff | null;
 }
 
-/**
- * Adds a record per rule the settings turned off to a just-analysed session's findings, so reports say
- * "disabled" rather than "passed" for it (see disabledRuleFinding). The engine drops disabled rules
- * before evaluating, leaving no trace of them otherwise.
- */
-export function recordDisabledRules(store: EvidenceStore, session: string, engine: EngineOptions): void {
-  const off = disabledRuleIds(engine.rules ?? {});
-  if (off.length === 0) return;
-  const kept = store.findings(session).map(({ id: _id, ...f }) => f);
-  const records = RULES.filter((r) => off.includes(r.id)).map((r) =>
-    disabledRuleFinding(session, r, engine.source),
-  );
-  store.replaceFindings(session, [...kept, ...records]);
-}
-
 function adHocSuite(
   app: string,
   scenario: string,
@@ -88,6 +72,16 @@ function adHocSuite(
     scenarios: [path.resolve(scenario)],
   });
   return { file, value: parseConfigText(text, file, 'suite') };
+}
+
+/** The analysis settings kept with an earlier run (see src/analysis/run-settings.ts). */
+async function storedSettings(dataDir: string, run: string): Promise<RunAnalysisSettings | undefined> {
+  const store = openStore({ dataDir });
+  try {
+    return runAnalysisSettings(store.getRun(run));
+  } finally {
+    await store.close();
+  }
 }
 
 /**
@@ -106,15 +100,18 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunCommandRes
       'Failed to start a run: give --suite FILE, or --app APK --scenario FILE, or --resume RUN.',
     );
 
+  // A resumed run is judged as it was started (its settings are in its meta) unless told otherwise.
+  const stored = opts.resume && !opts.rulesFile ? await storedSettings(opts.dataDir, opts.resume) : undefined;
   const rulesFile = opts.rulesFile ?? suite?.value.rules;
   const settings = rulesFile
     ? loadConfigFile(rulesFile, 'rules', { knownRules: knownRuleParams() })
     : undefined;
-  const failOn = suite?.value.failOn ?? 'H';
+  const failOn = suite?.value.failOn ?? stored?.failOn ?? 'H';
+  const source = rulesFile ?? stored?.rulesFile;
   const engine: EngineOptions = {
-    rules: settings?.rules ?? {},
+    rules: settings?.rules ?? stored?.rules ?? {},
     failOn,
-    ...(rulesFile ? { source: rulesFile } : {}),
+    ...(source ? { source } : {}),
   };
   // Settings are checked before any device is touched.
   resolveRules(engine);
@@ -160,13 +157,13 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunCommandRes
       scenarioRunner: (s) => createScenarioRunner(s.file, s.params, endpoint ? { appium: endpoint } : {}),
       stop,
       onEvent: opts.onEvent,
+      meta: { analysis: { rules: engine.rules, failOn, ...(source ? { rulesFile: source } : {}) } },
     });
 
     const analyses: SessionAnalysis[] = [];
     for (const s of store.listSessions({ run: result.run })) {
       try {
         analyses.push(analyzeSession(store, s.id, engine));
-        recordDisabledRules(store, s.id, engine);
       } catch (err) {
         // A failing analysis of one session must not hide the others' results.
         log.error({ session: s.id, err }, 'analysis failed');

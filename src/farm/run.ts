@@ -6,6 +6,7 @@ import { newId } from '../evidence/store.ts';
 import type { RunStatus } from '../evidence/types.ts';
 import { AppwardenError, UsageError } from '../errors.ts';
 import { childLog } from '../log.ts';
+import { isXapk, xapkPackageName } from '../device/xapk.ts';
 import { readApk } from '../sim/apk/manifest.ts';
 import { Farm, type FarmDevice } from './farm.ts';
 import { planHooks, type HooksPlan } from './hooks.ts';
@@ -44,6 +45,8 @@ export interface RunOptions {
   planHooks?: (device: FarmDevice) => Promise<HooksPlan | undefined>;
   /** Called once the farm is up (progress displays list its devices; tests reach its sims). */
   onFarm?: (farm: Farm) => void;
+  /** Kept in a new run's meta beside its jobs (e.g. the analysis settings it is judged with). */
+  meta?: Record<string, unknown>;
 }
 
 export type RunEvent =
@@ -59,9 +62,16 @@ export interface RunResult {
   sessions: string[];
 }
 
-function packageOf(target: SuiteTarget, apks: string[]): string {
+async function packageOf(target: SuiteTarget, apks: string[]): Promise<string> {
   if (target.package) return target.package;
   const first = apks[0] as string;
+  if (isXapk(first)) {
+    try {
+      return await xapkPackageName(first);
+    } catch (err) {
+      throw new UsageError(`Failed to read target ${first}: ${(err as Error).message}`, { cause: err });
+    }
+  }
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(first);
@@ -78,11 +88,11 @@ function packageOf(target: SuiteTarget, apks: string[]): string {
 }
 
 /** Jobs = targets × scenarios × device selectors, in that order. */
-export function planJobs(suite: SuiteFile): RunJob[] {
+export async function planJobs(suite: SuiteFile): Promise<RunJob[]> {
   const jobs: RunJob[] = [];
   for (const [ti, target] of suite.targets.entries()) {
     const apks = target.apk === undefined ? [] : Array.isArray(target.apk) ? target.apk : [target.apk];
-    const pkg = packageOf(target, apks);
+    const pkg = await packageOf(target, apks);
     for (const [si, scenario] of suite.scenarios.entries()) {
       for (const [di, selector] of suite.devices.entries()) {
         jobs.push({
@@ -146,9 +156,13 @@ export async function executeRun(opts: RunOptions): Promise<RunResult> {
     run = opts.resume;
     jobs = unfinishedJobs(store, run);
   } else if (opts.suite) {
-    jobs = planJobs(opts.suite.value);
+    jobs = await planJobs(opts.suite.value);
     run = newId('run');
-    store.createRun({ id: run, suite: opts.suite.file, meta: { jobs, suite: opts.suite.value.name } });
+    store.createRun({
+      id: run,
+      suite: opts.suite.file,
+      meta: { ...opts.meta, jobs, suite: opts.suite.value.name },
+    });
   } else {
     throw new UsageError('Failed to start a run: give a suite (--suite) or a run to resume (--resume).');
   }

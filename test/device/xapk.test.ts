@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Device } from '../../src/device/device.ts';
 import { installApks, isInstalled, uninstall } from '../../src/device/ops/packages.ts';
 import { readXapk } from '../../src/device/xapk.ts';
+import { planJobs } from '../../src/farm/run.ts';
+import { parseConfigText } from '../../src/config/load.ts';
 import { startSim, type Sim } from '../../src/sim/index.ts';
 import { craftZip } from './zip-craft.ts';
 
@@ -72,6 +74,21 @@ describe('XAPK bundles', () => {
     expect(pulled.equals(obbBytes)).toBe(true);
     // Nothing from the bundle is left in the temp folder.
     expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('appwarden-xapk-'))).toEqual([]);
+  });
+
+  it('names a suite target by the package its manifest declares', async () => {
+    const file = xapk('target.xapk', { package_name: PKG }, [{ name: `${PKG}.apk`, data: base() }]);
+    const suite = parseConfigText(
+      JSON.stringify({
+        name: 'x',
+        targets: [{ apk: file, category: 'utilities' }],
+        scenarios: [path.join(root, 'scenarios/first-launch-idle.yaml')],
+      }),
+      path.join(dir, 'suite.yaml'),
+      'suite',
+    );
+    const [job] = await planJobs(suite);
+    expect(job?.target).toMatchObject({ pkg: PKG, apks: [file] });
   });
 
   it('reads a version-1 bundle (one APK, no split list)', async () => {

@@ -1,7 +1,6 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeSession, type EngineOptions } from '../../src/analysis/engine.ts';
-import { recordDisabledRules } from '../../src/farm/run-command.ts';
 import { diffRuns } from '../../src/report/diff.ts';
 import { renderReport } from '../../src/report/index.ts';
 import { leakySession, tempStore } from './fixtures.ts';
@@ -9,7 +8,7 @@ import { leakySession, tempStore } from './fixtures.ts';
 const t = tempStore();
 afterAll(() => t.cleanup());
 
-/** What `run` does with a rules file that turns rules off: analyse, then record the disabled ones. */
+/** What `run` and `analyze` do with a rules file that turns rules off: the analysis records the disabled ones. */
 const settings: EngineOptions = {
   rules: {
     'PI-CONSENT-001': { enabled: false, params: {} },
@@ -22,7 +21,6 @@ beforeAll(async () => {
   await leakySession(t.store, { id: 'on', run: 'run-on' });
   await leakySession(t.store, { id: 'off', run: 'run-off' });
   analyzeSession(t.store, 'off', settings);
-  recordDisabledRules(t.store, 'off', settings);
   // Every session ran: the infrastructure status is `passed` although the rules found violations.
   t.store.finishRun('run-on', 'passed');
   t.store.finishRun('run-off', 'passed');

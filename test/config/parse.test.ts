@@ -191,6 +191,7 @@ describe('rules settings and devices', () => {
       retries: 2,
       quarantineAfter: 3,
       rebootEvery: 0,
+      rebootTimeout: 300,
       jobTimeout: 1800,
       appiumPorts: { from: 4723, to: 4822 },
     });

@@ -29,6 +29,7 @@ import {
   permissionStateSchema,
   probeUnavailableSchema,
   processEventSchema,
+  crashEventSchema,
   UI_EVENT_TYPES,
   windowEventSchema,
   type ConsentDialogEvent,
@@ -381,6 +382,9 @@ class EvidenceBuilder {
         break;
       case UI_EVENT_TYPES.processDied:
         this.parse(processEventSchema, id, t, type, data, ev.processDeaths);
+        break;
+      case UI_EVENT_TYPES.appCrash:
+        this.parse(crashEventSchema, id, t, type, data, ev.processDeaths);
         break;
       case UI_EVENT_TYPES.permissionState:
         this.parse(permissionStateSchema, id, t, type, data, ev.permissionStates);

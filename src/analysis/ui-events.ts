@@ -98,6 +98,21 @@ export const processEventSchema = z.object({
 });
 export type ProcessEvent = z.infer<typeof processEventSchema>;
 
+/** A logcat crash record (src/evidence/types.ts AppFaultData), read as the death of the app's process. */
+export const crashEventSchema = z
+  .object({
+    package: z.string().nullable().default(null),
+    pid: z.number().nullable().default(null),
+    native: z.boolean().default(false),
+    summary: z.string().default(''),
+  })
+  .transform((c): ProcessEvent => ({
+    package: c.package ?? '',
+    process: c.package ?? '',
+    ...(c.pid !== null ? { pid: c.pid } : {}),
+    trigger: `${c.native ? 'native crash' : 'crash'}: ${c.summary}`,
+  }));
+
 export const permissionStateSchema = z.object({
   /** permission → granted */
   permissions: z.record(z.string(), z.boolean()),
@@ -115,6 +130,8 @@ export const UI_EVENT_TYPES = {
   foreground: 'foreground',
   processStart: 'process-start',
   processDied: 'process-died',
+  /** A crash the device's logcat showed (AppFaultData, kind crash): the app's process died. */
+  appCrash: 'crash',
   permissionState: 'permission-state',
   hooksUnavailable: 'hooks-unavailable',
   trafficUnavailable: 'traffic-unavailable',

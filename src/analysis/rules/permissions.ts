@@ -31,7 +31,7 @@ export function exitAfter(
   ev: SessionEvidence,
   t0: number,
   windowMs: number,
-): { t: number; id: number; how: 'left' | 'died'; to: string | null } | undefined {
+): { t: number; id: number; how: 'left' | 'died'; to: string | null; crash?: string } | undefined {
   const app = ev.session.appPackage;
   if (!app) return undefined;
   const end = t0 + windowMs;
@@ -59,7 +59,14 @@ export function exitAfter(
   );
   const first = [
     fg && { t: fg.t, id: fg.id, how: 'left' as const, to: fg.data.package },
-    died && { t: died.t, id: died.id, how: 'died' as const, to: null },
+    died && {
+      t: died.t,
+      id: died.id,
+      how: 'died' as const,
+      to: null,
+      // A logcat crash record reads as a death whose trigger names the crash (ui-events.ts).
+      ...(died.data.trigger?.includes('crash: ') ? { crash: died.data.trigger } : {}),
+    },
   ]
     .filter((x): x is NonNullable<typeof x> => Boolean(x))
     .sort((a, b) => a.t - b.t)[0];
@@ -108,6 +115,7 @@ export const perm001 = defineRule({
             kind: exit.how === 'died' ? 'died' : 'left',
             afterMs: exit.t - d.t,
             to: exit.to,
+            ...(exit.crash ? { crash: exit.crash } : {}),
           },
         });
       }
@@ -141,6 +149,8 @@ export const perm001 = defineRule({
       return `The prompt for the permission ${perm} appeared ${Number(d.prompts)} times within ${fmtT(Number(d.windowMs))} although the user denied it.`;
     }
     const after = fmtT(Number(d.afterMs));
+    if (d.kind === 'died' && d.crash !== undefined)
+      return `The app crashed ${after} after the user denied the permission ${perm} (${String(d.crash)}).`;
     return d.kind === 'died'
       ? `The app closed itself ${after} after the user denied the permission ${perm}.`
       : `The app left the screen (to ${String(d.to)}) ${after} after the user denied the permission ${perm}.`;

@@ -51,6 +51,43 @@ describe('PERM-001 exit or loop on refusal', () => {
     expect(run(perm001, harness)).toEqual([]);
   });
 
+  it("counts a crash in the device's logcat as the app quitting on refusal, and says it crashed", () => {
+    const ev = fixture()
+      .marker(0, 'LAUNCH')
+      .marker(3000, 'PERM_DENIED', CAM)
+      .device(3400, 'crash', {
+        kind: 'crash',
+        native: false,
+        package: APP,
+        pid: 4242,
+        deviceTime: null,
+        summary: 'java.lang.SecurityException: Permission Denial: CAMERA',
+        stack: ['at com.example.Cam.open(Cam.java:12)'],
+        text: 'FATAL EXCEPTION: main',
+      })
+      .snapshot(4000)
+      .evidence();
+    const fs = violations(perm001, ev);
+    expect(fs.map((f) => f.explanation)).toEqual([
+      'The app crashed 0.4 s after the user denied the permission CAMERA (crash: java.lang.SecurityException: Permission Denial: CAMERA).',
+    ]);
+    expect(fs[0]?.evidence).toEqual([2, 3]);
+    // Another app's crash is not this app quitting.
+    const other = fixture()
+      .marker(0, 'LAUNCH')
+      .marker(3000, 'PERM_DENIED', CAM)
+      .device(3400, 'crash', {
+        kind: 'crash',
+        native: true,
+        package: 'com.other',
+        pid: 1,
+        summary: 'SIGSEGV',
+      })
+      .snapshot(4000)
+      .evidence();
+    expect(violations(perm001, other)).toEqual([]);
+  });
+
   it('is not evaluated when nothing was denied', () => {
     expect(run(perm001, fixture().marker(0, 'LAUNCH').snapshot(1).evidence())[0]?.status).toBe(
       'not-evaluated',

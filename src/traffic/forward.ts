@@ -88,6 +88,7 @@ export function forwardRequest(
   };
   const upReq = tlsSide ? https.request(options) : http.request(options);
   let upRes: http.IncomingMessage | undefined;
+  upReq.once('socket', (socket) => ex.upstreamSocket(socket, upReq.reusedSocket));
 
   upReq.on('response', (up) => {
     upRes = up;

@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import type net from 'node:net';
 import type { Headers, TlsOutcome } from '../evidence/types.ts';
 import { describeError } from '../errors.ts';
 import { log } from '../log.ts';
@@ -42,6 +43,8 @@ export class HttpExchange {
   private responseHeaders: Headers = [];
   private resTap: BodyTap | undefined;
   private recorded = false;
+  /** A fresh upstream connection's setup (performance.now()): dialled, TCP up, TLS done. */
+  private upstream: { dialAt: number; tcpAt?: number; tlsAt?: number } | undefined;
 
   constructor(
     private readonly cap: CaptureContext,
@@ -68,6 +71,18 @@ export class HttpExchange {
 
   requestEnded(): void {
     this.reqEndAt = performance.now();
+  }
+
+  /**
+   * The upstream socket this exchange was given. Only a fresh one has connect/TLS times (HAR `connect`,
+   * `ssl`); a kept-alive socket reused from the agent has none, which HAR writes as -1.
+   */
+  upstreamSocket(socket: net.Socket, reused: boolean): void {
+    if (reused) return;
+    const up: { dialAt: number; tcpAt?: number; tlsAt?: number } = { dialAt: performance.now() };
+    this.upstream = up;
+    socket.once('connect', () => (up.tcpAt = performance.now()));
+    socket.once('secureConnect', () => (up.tlsAt = performance.now()));
   }
 
   /** The upstream's response headers arrived. */
@@ -174,10 +189,23 @@ export class HttpExchange {
         send: ms(this.start, this.reqEndAt),
         wait: ms(this.reqEndAt, this.resStartAt),
         receive: ms(this.resStartAt, this.resEndAt),
+        ...upstreamTiming(this.upstream, ms),
       },
       tls,
       ...(err || a.matchError ? { error: [err, a.matchError].filter(Boolean).join('; ') } : {}),
       matches: a.matches,
     });
   }
+}
+
+/** HAR `connect` (TCP + TLS) and `ssl` (TLS only) of a fresh upstream connection; nothing when reused. */
+function upstreamTiming(
+  up: { dialAt: number; tcpAt?: number; tlsAt?: number } | undefined,
+  ms: (from: number | undefined, to: number | undefined) => number,
+): { connect?: number; ssl?: number } {
+  if (!up || up.tcpAt === undefined) return {};
+  return {
+    connect: ms(up.dialAt, up.tlsAt ?? up.tcpAt),
+    ...(up.tlsAt !== undefined ? { ssl: ms(up.tcpAt, up.tlsAt) } : {}),
+  };
 }

@@ -13,9 +13,8 @@ import { SimDevice } from '../../../src/sim/device/device.ts';
 import { CA_STORES } from '../../../src/sim/device/network.ts';
 import { installModelRuntime } from '../../../src/sim/model/install.ts';
 import { ROUTES_SETTING } from '../../../src/sim/net/routes.ts';
-import { runShellLine } from '../../../src/sim/shell/interpreter.ts';
+import { sh, tapOn, until } from '../in-process.ts';
 import { PERMISSION_IDS } from '../../../src/sim/ui/permission-dialog.ts';
-import { SimUi } from '../../../src/sim/ui/ui.ts';
 import { readPng } from '../ui/png-read.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-refapps-'));
@@ -24,31 +23,6 @@ let upstream: https.Server;
 let upCert = '';
 let upPort = 0;
 const received: { host: string; url: string; body: Buffer }[] = [];
-
-async function sh(d: SimDevice, line: string): Promise<string> {
-  let out = '';
-  await runShellLine(d, line, {
-    output: { out: (b) => (out += b.toString()), err: (b) => (out += b.toString()) },
-  });
-  return out;
-}
-
-async function until(cond: () => boolean, what: string, ms = 4000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-async function tapOn(d: SimDevice, match: string): Promise<void> {
-  const n = d.ui.find(
-    (x) => x.resourceId === match || x.resourceId.endsWith(`:id/${match}`) || x.text === match,
-  );
-  if (!n) throw new Error(`no node ${match} in\n${d.ui.pageSource()}`);
-  const [x, y] = SimUi.centre(n);
-  await sh(d, `input tap ${x} ${y}`);
-}
 
 beforeAll(async () => {
   apks = referenceApks();

@@ -3,9 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SimDevice } from '../../../src/sim/device/device.ts';
 import { installModelRuntime, onAppProcess, setSideModel } from '../../../src/sim/model/install.ts';
 import type { ModelRuntime } from '../../../src/sim/model/runner.ts';
-import { runShellLine } from '../../../src/sim/shell/interpreter.ts';
+import { sh, tapOn, until } from '../in-process.ts';
 import { PERMISSION_IDS } from '../../../src/sim/ui/permission-dialog.ts';
-import { SimUi } from '../../../src/sim/ui/ui.ts';
 import type { JavaMethod, JavaMethodDispatcher } from '../../../src/agent/core/bridge.ts';
 import type { StandInBridge } from '../../../src/sim/bridge/index.ts';
 import { ensureApks } from '../helpers.ts';
@@ -16,32 +15,6 @@ function overload(bridge: StandInBridge, cls: string, method: string): JavaMetho
 }
 
 const PKG = 'com.appwarden.fixture.model';
-
-async function sh(d: SimDevice, line: string): Promise<string> {
-  let out = '';
-  await runShellLine(d, line, {
-    output: { out: (b) => (out += b.toString()), err: (b) => (out += b.toString()) },
-  });
-  return out;
-}
-
-async function until(cond: () => boolean, what: string, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** `input tap` at the centre of the first node of the active window with this resource id or text. */
-async function tapOn(d: SimDevice, match: string): Promise<void> {
-  const n = d.ui.find(
-    (x) => x.resourceId === match || x.resourceId.endsWith(`:id/${match}`) || x.text === match,
-  );
-  if (!n) throw new Error(`no node ${match} in\n${d.ui.pageSource()}`);
-  const [x, y] = SimUi.centre(n);
-  await sh(d, `input tap ${x} ${y}`);
-}
 
 let apk: Buffer;
 beforeAll(() => {

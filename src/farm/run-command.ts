@@ -56,6 +56,8 @@ export interface RunCommandResult {
   failOn: (typeof SEVERITY_ORDER)[number];
   /** Findings new or fixed since `compare`, when asked. */
   diff: RunDiff | null;
+  /** What each session of the run tested, by session id (for tables people read). */
+  sessions: Record<string, { target: string; scenario: string; device: string }>;
 }
 
 function adHocSuite(
@@ -161,7 +163,9 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunCommandRes
     });
 
     const analyses: SessionAnalysis[] = [];
+    const sessions: RunCommandResult['sessions'] = {};
     for (const s of store.listSessions({ run: result.run })) {
+      sessions[s.id] = { target: s.target, scenario: s.scenario, device: s.device };
       try {
         analyses.push(analyzeSession(store, s.id, engine));
       } catch (err) {
@@ -193,6 +197,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunCommandRes
       exitCode,
       failOn,
       diff,
+      sessions,
     };
   } finally {
     process.off('SIGINT', onInt);

@@ -44,18 +44,38 @@ export function verdict(r: {
   return `${total} violation(s) (${parts.join(', ')}) in ${affected} session(s), failing at ${r.failOn} or above`;
 }
 
-function summary(r: RunCommandResult): string {
+/** What `run` prints at the end: the verdict, a table of sessions by app and scenario, the report paths. */
+export function renderRunSummary(
+  r: Pick<
+    RunCommandResult,
+    'run' | 'status' | 'analyses' | 'sessions' | 'failOn' | 'reportFile' | 'junitFile'
+  >,
+): string {
   const table = new Table({
-    head: ['session', 'status', 'findings', 'rules'],
+    head: ['app', 'scenario', 'status', 'findings', 'rules'],
     style: { head: [], border: [] },
-    colWidths: [34, 10, 10, 60],
+    colWidths: [30, 24, 10, 10, 50],
     wordWrap: true,
   });
-  for (const a of r.analyses) {
+  // Grouped by app then scenario, as a lab reads them; the session id stays findable in the report.
+  const rows = r.analyses.map((a) => ({ a, s: r.sessions[a.session] }));
+  rows.sort(
+    (x, y) =>
+      (x.s?.target ?? '').localeCompare(y.s?.target ?? '') ||
+      (x.s?.scenario ?? '').localeCompare(y.s?.scenario ?? '') ||
+      x.a.session.localeCompare(y.a.session),
+  );
+  for (const { a, s } of rows) {
     const rules = [
       ...new Set(a.findings.filter((f) => f.status === 'violation').map((f) => `${f.rule} (${f.severity})`)),
     ];
-    table.push([a.session, a.sessionStatus, String(a.violations), rules.join(', ')]);
+    table.push([
+      s ? `${s.target}\n${a.session}` : a.session,
+      s?.scenario ?? '',
+      a.sessionStatus,
+      String(a.violations),
+      rules.join(', '),
+    ]);
   }
   const lines = [
     `run ${r.run}: ${verdict(r)}; infrastructure ${r.status} (${r.analyses.length} session(s))`,
@@ -90,7 +110,7 @@ async function execute(ctx: CliContext, flags: RunFlags): Promise<void> {
   } finally {
     await progress.close();
   }
-  ctx.out(summary(result));
+  ctx.out(renderRunSummary(result));
   if (result.diff) ctx.out(renderRunDiff(result.diff));
   if (result.exitCode !== 0) throw new CommandExit(result.exitCode);
 }

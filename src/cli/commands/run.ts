@@ -54,7 +54,7 @@ export function renderRunSummary(
   const table = new Table({
     head: ['app', 'scenario', 'status', 'findings', 'rules'],
     style: { head: [], border: [] },
-    colWidths: [30, 24, 10, 10, 50],
+    colWidths: [34, 24, 10, 10, 46],
     wordWrap: true,
   });
   // Grouped by app then scenario, as a lab reads them; the session id stays findable in the report.

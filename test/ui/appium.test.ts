@@ -1,10 +1,7 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAppiumServer, type AppiumServer } from '../../src/ui/appium-server.ts';
-import { createScenarioRunner } from '../../src/ui/runner.ts';
-import { dataDir, markers, root, run, store, useSim } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { dataDir, markers, root, run, store, useAppium, useSim } from './helpers.ts';
 
 /**
  * The same journeys through WebdriverIO 9 and the real Appium 3 server (a child process with its own
@@ -12,23 +9,8 @@ import { dataDir, markers, root, run, store, useSim } from './helpers.ts';
  */
 useSim('journeys-appium');
 
-const HOME = path.join(os.tmpdir(), 'appwarden-test-appium-home');
-let server: AppiumServer;
-
-beforeAll(async () => {
-  server = await startAppiumServer({
-    home: HOME,
-    drivers: ['appwarden-sim'],
-    allowInsecure: ['*:adb_shell', '*:session_discovery'],
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await server?.stop();
-}, 30_000);
-
-const viaAppium = (file: string, params: Record<string, string | number | boolean> = {}) =>
-  createScenarioRunner(file, params, { appium: { hostname: server.hostname, port: server.port } });
+const appium = useAppium();
+const viaAppium = appium.runner;
 
 describe('journeys through the Appium server', () => {
   it('first-launch-accept: markers, the consent dialog and snapshots, then the Appium session is closed', async () => {
@@ -44,7 +26,7 @@ describe('journeys through the Appium server', () => {
     const snaps = store.uiSnapshots('appium-accept');
     expect(snaps.length).toBeGreaterThanOrEqual(6);
     expect(snaps.every((s) => s.screenshot !== null)).toBe(true);
-    const res = await fetch(`${server.url}/appium/sessions`);
+    const res = await fetch(`${appium.server().url}/appium/sessions`);
     const body = (await res.json()) as { value: unknown[] };
     expect(body.value).toEqual([]);
   }, 90_000);

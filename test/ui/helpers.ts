@@ -7,6 +7,7 @@ import { openStore, type EvidenceStore } from '../../src/evidence/store.ts';
 import type { MarkerData, StoredEvent } from '../../src/evidence/types.ts';
 import { runSession, type ScenarioRunner, type SessionPlan } from '../../src/farm/session.ts';
 import { setSideModel, startSim, type Sim } from '../../src/sim/index.ts';
+import { startAppiumServer, type AppiumServer } from '../../src/ui/appium-server.ts';
 import { createScenarioRunner } from '../../src/ui/runner.ts';
 import { ensureApks } from '../sim/helpers.ts';
 
@@ -89,6 +90,32 @@ export function useSim(seed: string): void {
     await store?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
+}
+
+/**
+ * Starts the real Appium server (a child with the test home, the sim driver only) for this test file:
+ * `runner` makes scenario runners that go through it, `server` is the server once started.
+ */
+export function useAppium(): {
+  runner: (file: string, params?: Record<string, string | number | boolean>) => ScenarioRunner;
+  server: () => AppiumServer;
+} {
+  let server: AppiumServer;
+  beforeAll(async () => {
+    server = await startAppiumServer({
+      home: path.join(os.tmpdir(), 'appwarden-test-appium-home'),
+      drivers: ['appwarden-sim'],
+      allowInsecure: ['*:adb_shell', '*:session_discovery'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  }, 30_000);
+  return {
+    runner: (file, params = {}) =>
+      createScenarioRunner(file, params, { appium: { hostname: server.hostname, port: server.port } }),
+    server: () => server,
+  };
 }
 
 export function run(

@@ -1,49 +1,16 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Device } from '../../src/device/device.ts';
-import { openStore, type EvidenceStore } from '../../src/evidence/store.ts';
-import type { MarkerData } from '../../src/evidence/types.ts';
-import { runSession } from '../../src/farm/session.ts';
-import { startSim, type Sim } from '../../src/sim/index.ts';
-import { startAppiumServer, type AppiumServer } from '../../src/ui/appium-server.ts';
-import { createScenarioRunner } from '../../src/ui/runner.ts';
+import { describe, expect, it } from 'vitest';
+import { markers as markersOf, root, run, store, useAppium, useSim } from './helpers.ts';
 
 /**
  * Every standard scenario of scenarios/ against the reference apps (src/sim/apps, prebuilt APKs),
  * through the farm's session path, WebdriverIO 9 and the real Appium 3 server with the AppwardenSim
  * driver — the path a lab's real devices take with UiAutomator2. Observation times are shortened.
  */
-const root = path.resolve(import.meta.dirname, '../..');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-standard-'));
-const HOME = path.join(os.tmpdir(), 'appwarden-test-appium-home');
-let store: EvidenceStore;
-let sim: Sim;
-let device: Device;
-let server: AppiumServer;
+useSim('standard-appium');
+const appium = useAppium();
 
-beforeAll(async () => {
-  store = openStore({ dataDir });
-  store.createRun({ id: 'run-standard' });
-  sim = await startSim({ seed: 'standard-appium' });
-  device = await Device.connect('sim', { via: 'daemon', host: '127.0.0.1', port: sim.port });
-  server = await startAppiumServer({
-    home: HOME,
-    drivers: ['appwarden-sim'],
-    allowInsecure: ['*:adb_shell', '*:session_discovery'],
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await server?.stop();
-  await device?.close();
-  await sim?.stop();
-  await store?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-}, 30_000);
-
-type Marker = MarkerData & { t: number };
+type Marker = ReturnType<typeof markersOf>[number];
 
 /** Runs scenario `name` on reference app `app`; returns the session's markers in order. */
 async function journey(
@@ -52,31 +19,21 @@ async function journey(
   params: Record<string, string | number | boolean>,
 ): Promise<{ markers: Marker[]; session: string }> {
   const session = `${app}-${name}`;
-  const outcome = await runSession({
-    run: 'run-standard',
+  const outcome = await run(
     session,
-    target: {
-      apks: [path.join(root, 'src/sim/apps/build', `${app}.apk`)],
-      pkg: `com.appwarden.ref.${app}`,
+    appium.runner(path.join(root, 'scenarios', `${name}.yaml`), params),
+    new AbortController().signal,
+    {
+      target: {
+        apks: [path.join(root, 'src/sim/apps/build', `${app}.apk`)],
+        pkg: `com.appwarden.ref.${app}`,
+      },
     },
-    scenario: createScenarioRunner(path.join(root, 'scenarios', `${name}.yaml`), params, {
-      appium: { hostname: server.hostname, port: server.port },
-    }),
-    deviceName: 'sim-standard',
-    deviceKind: 'sim',
-    device,
-    store,
-    dataDir,
-    signal: new AbortController().signal,
-    foregroundPollMs: 200,
-  });
+  );
   expect(outcome, `${session}: ${JSON.stringify(outcome)}`).toMatchObject({ kind: 'done', status: 'passed' });
   // Every step left a ui event with the screen after it.
   expect(store.uiSnapshots(session).length).toBeGreaterThan(0);
-  const markers = store
-    .events(session, { type: 'marker' })
-    .map((e) => ({ ...(e.data as MarkerData), t: e.t }));
-  return { markers, session };
+  return { markers: markersOf(session), session };
 }
 
 const seq = (m: Marker[]) => m.map((x) => x.name);

@@ -95,6 +95,8 @@ export const processEventSchema = z.object({
   pid: z.number().optional(),
   /** What started it, when known: a broadcast action, a job, `LAUNCH`. */
   trigger: z.string().optional(),
+  /** For a death the device's logcat reported as a crash: `crash: <exception>` or `native crash: <signal>`. */
+  crash: z.string().optional(),
 });
 export type ProcessEvent = z.infer<typeof processEventSchema>;
 
@@ -110,7 +112,7 @@ export const crashEventSchema = z
     package: c.package ?? '',
     process: c.package ?? '',
     ...(c.pid !== null ? { pid: c.pid } : {}),
-    trigger: `${c.native ? 'native crash' : 'crash'}: ${c.summary}`,
+    crash: `${c.native ? 'native crash' : 'crash'}: ${c.summary}`,
   }));
 
 export const permissionStateSchema = z.object({

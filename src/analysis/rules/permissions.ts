@@ -64,8 +64,7 @@ export function exitAfter(
       id: died.id,
       how: 'died' as const,
       to: null,
-      // A logcat crash record reads as a death whose trigger names the crash (ui-events.ts).
-      ...(died.data.trigger?.includes('crash: ') ? { crash: died.data.trigger } : {}),
+      ...(died.data.crash !== undefined ? { crash: died.data.crash } : {}),
     },
   ]
     .filter((x): x is NonNullable<typeof x> => Boolean(x))

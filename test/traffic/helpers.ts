@@ -49,16 +49,21 @@ export function tmpDir(prefix: string): string {
 export function storeWithSession(dataDir: string, session = 's1'): EvidenceStore {
   const store = openStore({ dataDir, batch: { maxDelayMs: 5 } });
   store.createRun({ id: `run-${session}` });
+  addSession(store, session, `run-${session}`);
+  return store;
+}
+
+/** Another capture session in an existing run (each proxy records into one session). */
+export function addSession(store: EvidenceStore, session: string, run: string): void {
   store.createSession({
     id: session,
-    run: `run-${session}`,
+    run,
     target: 'com.example.app',
     scenario: 'test',
     device: 'sim-1',
     deviceKind: 'sim',
     capabilities: [],
   });
-  return store;
 }
 
 export async function listen(server: net.Server): Promise<number> {

@@ -7,7 +7,7 @@ import { identitySchema } from '../../src/config/identity.ts';
 import { openStore, type EvidenceStore } from '../../src/evidence/store.ts';
 import { initCa } from '../../src/traffic/ca.ts';
 import { startCapture } from '../../src/traffic/proxy.ts';
-import { ProxyTunnelAgent, listen, makeUpstreamTls, request, tmpDir } from './helpers.ts';
+import { ProxyTunnelAgent, addSession, listen, makeUpstreamTls, request, tmpDir } from './helpers.ts';
 
 const IMEI = '867530912345678';
 const tmp = tmpDir('proxy-stop');
@@ -55,15 +55,7 @@ afterAll(async () => {
 describe('capture proxy stop()', () => {
   it('has every exchange completed before stop() stored, bodies on disk, when stop() resolves', async () => {
     const session = 'stop-now';
-    store.createSession({
-      id: session,
-      run: 'run-s1',
-      target: 'com.example.app',
-      scenario: 'test',
-      device: 'sim-1',
-      deviceKind: 'sim',
-      capabilities: [],
-    });
+    addSession(store, session, 'run-s1');
     const proxy = await startCapture({
       session,
       writer: store.writer,
@@ -107,15 +99,7 @@ describe('capture proxy stop()', () => {
 
   it('records an exchange cut short by stop() as such', async () => {
     const session = 'stop-mid';
-    store.createSession({
-      id: session,
-      run: 'run-s1',
-      target: 'com.example.app',
-      scenario: 'test',
-      device: 'sim-1',
-      deviceKind: 'sim',
-      capabilities: [],
-    });
+    addSession(store, session, 'run-s1');
     const proxy = await startCapture({ session, writer: store.writer, dataDir, upstreamCa: upstreamCert });
     const agent = new ProxyTunnelAgent(proxy.port, { ca: farmCa });
     // Stop once the response headers have come through the proxy, with the body still unfinished.

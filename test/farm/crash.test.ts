@@ -54,21 +54,26 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** The Crasher fixture app through the farm's session path with `scenario` (no screenshots). */
+function crasherSession(session: string, scenario: string) {
+  return runSession({
+    run: 'run-crash',
+    session,
+    target: { apks: [CRASHER], pkg: PKG },
+    scenario: createScenarioRunner(scenario, {}, { snapshots: false }),
+    deviceName: 'sim-a',
+    deviceKind: 'sim',
+    device,
+    store,
+    dataDir,
+    signal: new AbortController().signal,
+    foregroundPollMs: 100,
+  });
+}
+
 describe('a session whose app crashes', () => {
   it('records the crash with its stack and ends as a scenario result', async () => {
-    const outcome = await runSession({
-      run: 'run-crash',
-      session: 's-crash',
-      target: { apks: [CRASHER], pkg: PKG },
-      scenario: createScenarioRunner(scenarioFile, {}, { snapshots: false }),
-      deviceName: 'sim-a',
-      deviceKind: 'sim',
-      device,
-      store,
-      dataDir,
-      signal: new AbortController().signal,
-      foregroundPollMs: 100,
-    });
+    const outcome = await crasherSession('s-crash', scenarioFile);
     // A result about the app (kind done), never `infra` (which the scheduler would retry elsewhere).
     expect(outcome).toMatchObject({ kind: 'done', status: 'error', session: 's-crash' });
 
@@ -116,19 +121,7 @@ describe('a session whose app crashes', () => {
     );
     const idle = path.join(dataDir, 'launch-and-wait.yaml');
     fs.writeFileSync(idle, 'kind: scenario\nname: launch-and-wait\nsteps:\n  - launchApp\n  - wait: 1.5\n');
-    const outcome = await runSession({
-      run: 'run-crash',
-      session: 's-anr',
-      target: { apks: [CRASHER], pkg: PKG },
-      scenario: createScenarioRunner(idle, {}, { snapshots: false }),
-      deviceName: 'sim-a',
-      deviceKind: 'sim',
-      device,
-      store,
-      dataDir,
-      signal: new AbortController().signal,
-      foregroundPollMs: 100,
-    });
+    const outcome = await crasherSession('s-anr', idle);
     expect(outcome).toEqual({ kind: 'done', status: 'passed', session: 's-anr' });
     const anrs = store.events('s-anr', { type: 'anr' });
     expect(anrs).toHaveLength(1);

@@ -10,6 +10,17 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-demo-'));
 let firstRun = '';
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+/** `appwarden run --suite FILE --no-appium` on the shipped sim farm, into this test's data folder. */
+const runSuite = (suite: string, extra: { compare?: string } = {}) =>
+  runCommand({
+    dataDir: path.join(dir, 'data'),
+    devicesFile: path.join(root, 'devices.yaml'),
+    suiteFile: suite,
+    appium: false,
+    onEvent: () => undefined,
+    ...extra,
+  });
+
 /**
  * The reference apps through the whole product path — farm, sims, journeys, hooks, proxy, matcher,
  * rules, report — asserting that each violating app is caught with its rules and the compliant one is not.
@@ -34,13 +45,7 @@ describe('reference apps on the simulated farm', () => {
         '',
       ].join('\n'),
     );
-    const result = await runCommand({
-      dataDir: path.join(dir, 'data'),
-      devicesFile: path.join(root, 'devices.yaml'),
-      suiteFile: suite,
-      appium: false,
-      onEvent: () => undefined,
-    });
+    const result = await runSuite(suite);
     expect(result.exitCode).toBe(1);
     firstRun = result.run;
     expect(fs.statSync(result.reportFile as string).size).toBeGreaterThan(10_000);
@@ -118,13 +123,7 @@ describe('reference apps on the simulated farm', () => {
           '',
         ].join('\n'),
       );
-      const result = await runCommand({
-        dataDir: path.join(dir, 'data'),
-        devicesFile: path.join(root, 'devices.yaml'),
-        suiteFile: suite,
-        appium: false,
-        onEvent: () => undefined,
-      });
+      const result = await runSuite(suite);
       expect(result.exitCode).toBe(1);
       const store = openStore({ dataDir: path.join(dir, 'data') });
       try {
@@ -222,14 +221,7 @@ describe('reference apps on the simulated farm', () => {
           '',
         ].join('\n'),
       );
-      const later = await runCommand({
-        dataDir: path.join(dir, 'data'),
-        devicesFile: path.join(root, 'devices.yaml'),
-        suiteFile: suite,
-        compare: firstRun,
-        appium: false,
-        onEvent: () => undefined,
-      });
+      const later = await runSuite(suite, { compare: firstRun });
       const diff = later.diff;
       expect(diff?.a).toBe(firstRun);
       expect(diff?.new).toEqual([]);
@@ -241,16 +233,9 @@ describe('reference apps on the simulated farm', () => {
       // The apps the later run did not test are no longer found.
       expect(diff?.fixed.map(key)).toContain('com.appwarden.ref.permpest deny-all-permissions PERM-001');
 
-      await expect(
-        runCommand({
-          dataDir: path.join(dir, 'data'),
-          devicesFile: path.join(root, 'devices.yaml'),
-          suiteFile: suite,
-          compare: 'run-20000101-000000-000000',
-          appium: false,
-          onEvent: () => undefined,
-        }),
-      ).rejects.toThrow(/Failed to compare with run-20000101-000000-000000: no such run/);
+      await expect(runSuite(suite, { compare: 'run-20000101-000000-000000' })).rejects.toThrow(
+        /Failed to compare with run-20000101-000000-000000: no such run/,
+      );
     },
   );
 });

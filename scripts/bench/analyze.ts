@@ -11,15 +11,13 @@
  *
  * Targets (issue 9): ≤ 5 s and ≤ 500 MB peak RSS.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { analyzeSession, type StageTimings } from '../../src/analysis/engine.ts';
 import { openStore, storeExists } from '../../src/evidence/store.ts';
 import type { ApiCallData } from '../../src/evidence/types.ts';
-import { line, result, round, rssMb } from './lib.ts';
+import { line, result, round, rssMb, writeSyntheticSession } from './lib.ts';
 
 const TARGET = { seconds: 5, peakRssMb: 500 };
 const SESSION = 'bench-analyze';
@@ -290,23 +288,6 @@ async function measure(dir: string): Promise<void> {
   });
 }
 
-/** Writes the synthetic session into `dir` in a child process (so this process's RSS stays its own). */
-function writeInChild(dir: string): void {
-  const w0 = Date.now();
-  const child = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url), '--write', dir, '--events', String(EVENTS)],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
-  );
-  if (child.status !== 0) {
-    process.stderr.write(
-      `Failed to write the synthetic session: the writer exited with ${child.status ?? child.signal}.\n`,
-    );
-    process.exit(2);
-  }
-  line(`wrote ${EVENTS} events in ${round((Date.now() - w0) / 1000, 1)} s (child process)`);
-}
-
 const writeAt = process.argv.indexOf('--write');
 const keepAt = process.argv.indexOf('--data');
 if (writeAt >= 0) {
@@ -315,13 +296,13 @@ if (writeAt >= 0) {
   // `--data DIR`: reuse the session written there by an earlier run (writing it the first time), so that
   // repeated measurements skip the minute of writing. The folder is kept.
   const dir = path.resolve(process.argv[keepAt + 1] ?? '');
-  if (!storeExists(dir)) writeInChild(dir);
+  if (!storeExists(dir)) writeSyntheticSession(dir, EVENTS);
   else line(`reusing the session in ${dir}`);
   await measure(dir);
 } else {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-bench-analyze-'));
   try {
-    writeInChild(dir);
+    writeSyntheticSession(dir, EVENTS);
     await measure(dir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

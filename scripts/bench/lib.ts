@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 /** Shared helpers for benchmarks: figures go to stdout, the last line is one JSON object. */
 
 export function line(text: string): void {
@@ -37,4 +40,27 @@ export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i] as number;
+}
+
+/**
+ * Writes the analyze benchmark's synthetic session of `events` events into `dir`, in a child process
+ * (`analyze.ts --write`), so the caller's RSS stays its own. Exits 2 if the writer fails.
+ */
+export function writeSyntheticSession(dir: string, events: number): void {
+  const w0 = Date.now();
+  const writer = path.join(path.dirname(fileURLToPath(import.meta.url)), 'analyze.ts');
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', writer, '--write', dir, '--events', String(events)],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  if (child.status !== 0) {
+    process.stderr.write(
+      `Failed to write the synthetic session: the writer exited with ${child.status ?? child.signal}.\n`,
+    );
+    process.exit(2);
+  }
+  line(`wrote ${events} events in ${round((Date.now() - w0) / 1000, 1)} s (child process)`);
 }

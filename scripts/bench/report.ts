@@ -8,20 +8,18 @@
  *
  * Targets (issue 9): HTML ≤ 20 MB, opens in < 3 s.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
 import { analyzeSession } from '../../src/analysis/engine.ts';
 import { openStore } from '../../src/evidence/store.ts';
 import { writeReport } from '../../src/report/index.ts';
-import { line, result, round, rssSampler } from './lib.ts';
+import { launchChromium } from '../../test/report/browser.ts';
+import { line, result, round, rssSampler, writeSyntheticSession } from './lib.ts';
 
 const TARGET = { megabytes: 20, openSeconds: 3 };
 const SESSION = 'bench-analyze';
-const CHROMIUM = '/usr/bin/chromium';
 
 const i = process.argv.indexOf('--events');
 const EVENTS = i >= 0 ? Number(process.argv[i + 1]) : 1_000_000;
@@ -32,20 +30,7 @@ if (!Number.isSafeInteger(EVENTS) || EVENTS <= 0) {
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-bench-report-'));
 try {
-  const w0 = Date.now();
-  const writer = path.join(path.dirname(fileURLToPath(import.meta.url)), 'analyze.ts');
-  const child = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', writer, '--write', dir, '--events', String(EVENTS)],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
-  );
-  if (child.status !== 0) {
-    process.stderr.write(
-      `Failed to write the synthetic session: the writer exited with ${child.status ?? child.signal}.\n`,
-    );
-    process.exit(2);
-  }
-  line(`wrote ${EVENTS} events in ${round((Date.now() - w0) / 1000, 1)} s (child process)`);
+  writeSyntheticSession(dir, EVENTS);
 
   const store = openStore({ dataDir: dir });
   let s0 = Date.now();
@@ -62,27 +47,8 @@ try {
     `HTML ${round(megabytes, 2)} MB (target ≤ ${TARGET.megabytes} MB) rendered in ${round(renderSeconds, 2)} s, peak RSS ${peak} MB`,
   );
 
-  if (!fs.existsSync(CHROMIUM)) {
-    process.stderr.write(
-      `Failed to time the report in a browser: ${CHROMIUM} is missing. Install chromium.\n`,
-    );
-    process.exit(2);
-  }
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  // The report tests' launcher: Debian's chromium, a fresh profile; a missing browser names the fix.
+  const { context, close } = await launchChromium();
   let openSeconds: number;
   try {
     const page = await context.newPage();
@@ -98,8 +64,7 @@ try {
       `opened and drew the timeline in ${round(openSeconds, 2)} s (target < ${TARGET.openSeconds} s); one zoom step ${zoomMs} ms`,
     );
   } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    await close();
   }
   result('report', {
     events: EVENTS,

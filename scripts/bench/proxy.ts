@@ -9,14 +9,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type stream from 'node:stream';
-import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
+import { ProxyTunnelAgent } from '../../test/traffic/helpers.ts';
 import { line, percentile, result, round } from './lib.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
@@ -155,35 +153,6 @@ async function waitForPort(port: number, ms: number): Promise<void> {
   throw new Error(`nothing listening on 127.0.0.1:${port} after ${ms} ms`);
 }
 
-/** Keep-alive HTTPS agent that reaches the origin through a CONNECT proxy, trusting `ca`. */
-class TunnelAgent extends https.Agent {
-  constructor(
-    private readonly proxyPort: number,
-    opts: https.AgentOptions,
-  ) {
-    super(opts);
-  }
-
-  override createConnection(
-    options: https.RequestOptions,
-    cb?: (err: Error | null, stream: stream.Duplex) => void,
-  ): stream.Duplex | null | undefined {
-    const req = http.request({
-      host: '127.0.0.1',
-      port: this.proxyPort,
-      method: 'CONNECT',
-      path: `${options.host}:${options.port}`,
-      agent: false,
-    });
-    req.once('connect', (res, socket) => {
-      if (res.statusCode !== 200) return cb?.(new Error(`CONNECT ${res.statusCode}`), undefined as never);
-      cb?.(null, tls.connect({ ...(options as tls.ConnectionOptions), socket }));
-    });
-    req.once('error', (err) => cb?.(err, undefined as never));
-    req.end();
-    return undefined;
-  }
-}
 
 function body(i: number): Buffer {
   // Varied bodies (so blobs do not all deduplicate), an identifier in every fourth one.
@@ -415,8 +384,8 @@ async function main(): Promise<void> {
     const opts = { keepAlive: true, maxSockets: CONCURRENCY };
     const modes = [
       mode('direct', new https.Agent({ ...opts, ca: upstreamCa })),
-      mode('appwarden', new TunnelAgent(capture.port, { ...opts, ca: farmCa }), capture.child.pid),
-      mode('mitmdump', new TunnelAgent(mitmPort, { ...opts, ca: mitmCa }), mitm.pid),
+      mode('appwarden', new ProxyTunnelAgent(capture.port, { ...opts, ca: farmCa }), capture.child.pid),
+      mode('mitmdump', new ProxyTunnelAgent(mitmPort, { ...opts, ca: mitmCa }), mitm.pid),
     ] as const;
     // BENCH_ONLY=appwarden (profiling): the other modes send nothing.
     const only = process.env.BENCH_ONLY;

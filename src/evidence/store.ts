@@ -317,6 +317,14 @@ export class EvidenceStore {
     return row && rowToEvent(session, row);
   }
 
+  /** One flow by its id (a finding's evidence names the flow's event; the read model maps it to this id). */
+  flow(session: string, id: number): StoredFlow | undefined {
+    this.commitQuietly();
+    const row = this.stmt('SELECT * FROM flows WHERE sk = ? AND id = ?').get(this.sk(session), id) as
+      FlowRow | undefined;
+    return row && rowToFlow(session, row);
+  }
+
   flows(session: string, filter: { host?: string } = {}): StoredFlow[] {
     this.commitQuietly();
     const sk = this.sk(session);

@@ -374,9 +374,9 @@ function evidenceViews(
   const flowEvents = ev.flows.filter((f) => wanted.has(f.id));
   // Full flow rows (headers, bodies) only when a finding cites one: a big session has many flows.
   const fullFlows = new Map<number, StoredFlow>();
-  if (flowEvents.length > 0) {
-    const ids = new Set(flowEvents.map((f) => f.id));
-    for (const f of store.flows(session)) if (ids.has(f.eventId)) fullFlows.set(f.eventId, f);
+  for (const f of flowEvents) {
+    const full = store.flow(session, f.flowId);
+    if (full) fullFlows.set(f.id, full);
   }
   for (const id of [...wanted].sort((a, b) => a - b)) {
     const api = apis.get(id);

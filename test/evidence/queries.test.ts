@@ -54,6 +54,9 @@ describe('lean reads', () => {
     expect(store.flowSummaries(ID)).toEqual(
       full.map(({ requestBody: _b, responseBody: _r, timing: _t, extra: _e, ...rest }) => rest),
     );
+    // One flow by its id is the same row, bodies included.
+    expect(store.flow(ID, 2)).toEqual(full.find((f) => f.id === 2));
+    expect(store.flow(ID, 99)).toBeUndefined();
     void store.close();
   });
 
@@ -116,6 +119,11 @@ describe('query plans', () => {
       /SEARCH flows USING (PRIMARY KEY|INDEX sqlite_autoindex_flows_1) \(sk=\?\)/,
     ],
     ['one event by id', (s) => s.event(ID, 3), /SEARCH events USING INDEX events_id \(sk=\? AND id=\?\)/],
+    [
+      'one flow by id (a cited flow in a report)',
+      (s) => s.flow(ID, 1),
+      /SEARCH flows USING (PRIMARY KEY|INDEX sqlite_autoindex_flows_1) \(sk=\? AND id=\?\)/,
+    ],
     [
       'flows by host',
       (s) => s.flows(ID, { host: 'x.example' }),

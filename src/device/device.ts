@@ -1,10 +1,14 @@
 import type { Adb } from '@yume-chan/adb';
+import fsp from 'node:fs/promises';
 import { ConcatBufferStream, ReadableStream } from '@yume-chan/stream-extra';
 import { DeviceLost, failure } from '../errors.ts';
 import type { DeviceKind } from '../evidence/types.ts';
 import { childLog } from '../log.ts';
 import { connectAdb, withTimeout, type AdbAddress } from './adb/connect.ts';
 import { quoteArgv } from './shell-quote.ts';
+
+/** Sync DATA packets carry at most 64 KiB each. */
+const SYNC_CHUNK = 64 * 1024;
 
 export interface ShellResult {
   stdout: string;
@@ -137,19 +141,59 @@ export class Device {
     remotePath: string,
     opts: CallOptions & { mode?: number } = { timeoutMs: DEFAULT_TIMEOUT_MS },
   ): Promise<void> {
-    await this.#call(`push ${bytes.length} bytes to ${remotePath}`, opts.timeoutMs, async () => {
+    await this.#write(
+      `push ${bytes.length} bytes to ${remotePath}`,
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += SYNC_CHUNK)
+            controller.enqueue(bytes.subarray(i, i + SYNC_CHUNK));
+          controller.close();
+        },
+      }),
+      remotePath,
+      opts,
+    );
+  }
+
+  /** Pushes a host file as it is read (an OBB or an APK may be gigabytes: never held in memory whole). */
+  async pushFile(
+    localPath: string,
+    remotePath: string,
+    opts: CallOptions & { mode?: number } = { timeoutMs: DEFAULT_TIMEOUT_MS },
+  ): Promise<void> {
+    const file = await fsp.open(localPath, 'r');
+    try {
+      const { size } = await file.stat();
+      await this.#write(
+        `push ${localPath} (${size} bytes) to ${remotePath}`,
+        new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            const chunk = Buffer.allocUnsafe(SYNC_CHUNK);
+            const { bytesRead } = await file.read(chunk, 0, SYNC_CHUNK, null);
+            if (bytesRead === 0) controller.close();
+            else controller.enqueue(chunk.subarray(0, bytesRead));
+          },
+        }),
+        remotePath,
+        opts,
+      );
+    } finally {
+      await file.close();
+    }
+  }
+
+  async #write(
+    what: string,
+    file: ReadableStream<Uint8Array>,
+    remotePath: string,
+    opts: CallOptions & { mode?: number },
+  ): Promise<void> {
+    await this.#call(what, opts.timeoutMs, async () => {
       const sync = await this.#adb.sync();
       try {
         await sync.write({
           filename: remotePath,
-          file: new ReadableStream<Uint8Array>({
-            start(controller) {
-              // Sync DATA packets carry at most 64 KiB each.
-              for (let i = 0; i < bytes.length; i += 64 * 1024)
-                controller.enqueue(bytes.subarray(i, i + 64 * 1024));
-              controller.close();
-            },
-          }),
+          file,
           permission: opts.mode ?? 0o644,
           mtime: Math.floor(Date.now() / 1000),
         });

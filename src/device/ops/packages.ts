@@ -59,7 +59,7 @@ async function installXapk(device: Device, file: string, opts: InstallOptions): 
     const timeoutMs = opts.timeoutMs ?? 120_000;
     for (const obb of x.obbs) {
       await device.shell(['mkdir', '-p', path.posix.dirname(obb.remote)], { timeoutMs });
-      await device.push(await fs.readFile(obb.local), obb.remote, { timeoutMs });
+      await device.pushFile(obb.local, obb.remote, { timeoutMs });
     }
   } finally {
     await fs.rm(work, { recursive: true, force: true });

@@ -153,7 +153,6 @@ async function waitForPort(port: number, ms: number): Promise<void> {
   throw new Error(`nothing listening on 127.0.0.1:${port} after ${ms} ms`);
 }
 
-
 function body(i: number): Buffer {
   // Varied bodies (so blobs do not all deduplicate), an identifier in every fourth one.
   const head = i % 4 === 0 ? `{"imei":"${IMEI}","i":${i},"pad":"` : `{"event":"tick","i":${i},"pad":"`;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { failure } from '../errors.ts';
+import { BlobPacks } from './blob-packs.ts';
 import { log } from '../log.ts';
 import { isAlive } from './process.ts';
 import type { BlobHash } from './types.ts';
@@ -51,6 +52,8 @@ export class BlobStore {
   // Temp names: pid (for removeAbandonedTemps), then a per-instance prefix and a counter (no RNG per blob).
   private readonly tmpPrefix = `${process.pid}.${randomBytes(4).toString('hex')}`;
   private tmpCounter = 0;
+  /** Blobs stored many at a time (the proxy's recording thread); opened on first use. */
+  private packs: BlobPacks | undefined;
 
   constructor(readonly dataDir: string) {
     this.tmpDir = path.join(dataDir, 'blobs', 'tmp');
@@ -76,7 +79,28 @@ export class BlobStore {
   }
 
   has(hash: BlobHash): boolean {
-    return BLOB_HASH.test(hash) && (this.pending.has(hash) || fs.existsSync(this.pathOf(hash)));
+    if (!BLOB_HASH.test(hash)) return false;
+    return this.pending.has(hash) || fs.existsSync(this.pathOf(hash)) || this.packed().has(hash);
+  }
+
+  private packed(): BlobPacks {
+    this.packs ??= new BlobPacks(this.dataDir);
+    return this.packs;
+  }
+
+  /**
+   * Stores a batch of blobs in a pack (see blob-packs.ts): for writers that store many bodies per
+   * moment, where a file each would cost more than everything else they do. Returns once the bytes are
+   * written and indexed; throws if they could not be.
+   */
+  putPacked(blobs: { hash: BlobHash; bytes: Uint8Array }[]): void {
+    this.packed().add(blobs);
+  }
+
+  /** Closes the pack files and their index (reopened if used again). */
+  close(): void {
+    this.packs?.close();
+    this.packs = undefined;
   }
 
   put(bytes: Uint8Array): BlobHash {
@@ -209,9 +233,16 @@ export class BlobStore {
     try {
       return fs.readFileSync(file);
     } catch (err) {
-      const reason =
-        (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such blob' : (err as Error).message;
-      throw failure('read', `blob ${hash}`, reason, undefined, err);
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      const packed = missing ? this.packed().read(hash) : undefined;
+      if (packed) return packed;
+      throw failure(
+        'read',
+        `blob ${hash}`,
+        missing ? 'no such blob' : (err as Error).message,
+        undefined,
+        err,
+      );
     }
   }
 }

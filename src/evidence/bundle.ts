@@ -87,7 +87,10 @@ export async function exportSession(
     for (const h of blobs) {
       const dest = path.join(work, blobRelPath(h));
       fs.mkdirSync(path.dirname(dest), { recursive: true });
-      fs.copyFileSync(path.join(store.dataDir, blobRelPath(h)), dest);
+      // A blob is a file of its own or a record in a pack (blob-packs.ts); a bundle holds files.
+      const file = path.join(store.dataDir, blobRelPath(h));
+      if (fs.existsSync(file)) fs.copyFileSync(file, dest);
+      else fs.writeFileSync(dest, store.readBlob(h));
     }
     fs.writeFileSync(
       path.join(work, IDENTITY_FILE),

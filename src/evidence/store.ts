@@ -479,6 +479,7 @@ export class EvidenceStore {
     this.db.pragma('analysis_limit = 1000');
     this.db.pragma('optimize');
     this.db.close();
+    this.blobs.close();
   }
 
   /** Internal key of a session; throws a clear error for an unknown id. */

@@ -57,7 +57,7 @@ const jobs: AnalysisJob[] = [
 ];
 
 describe('flow analysis on the recording thread', () => {
-  it('gives the same records and matches as on the event loop, with the blob files written first', async () => {
+  it('gives the same records and matches as on the event loop, with the blobs stored first', async () => {
     const threadDir = path.join(tmp, 'thread');
     const loopDir = path.join(tmp, 'loop');
     const loopBlobs = new BlobStore(loopDir);
@@ -81,8 +81,9 @@ describe('flow analysis on the recording thread', () => {
             analyser.submit(job, (r) => {
               // The answer comes back later, on the event loop: the work was not done inline.
               expect(sync).toBe(false);
+              // Stored (packed) before the answer: another reader of the folder finds them already.
               for (const hash of [r.requestBody?.raw, r.requestBody?.decoded, r.responseBody?.raw]) {
-                if (hash) expect(fs.existsSync(threadBlobs.pathOf(hash))).toBe(true);
+                if (hash) expect(threadBlobs.has(hash)).toBe(true);
               }
               resolve(r);
             });
@@ -94,11 +95,48 @@ describe('flow analysis on the recording thread', () => {
     analyser.close();
 
     const inline = jobs.map((job) => analyseExchange(job, tools));
+    for (const r of results) {
+      for (const hash of [r.requestBody?.raw, r.requestBody?.decoded, r.responseBody?.raw]) {
+        if (hash) expect(threadBlobs.read(hash)).toEqual(loopBlobs.read(hash));
+      }
+    }
+    threadBlobs.close();
     expect(results).toEqual(inline);
     expect(results[0]?.matches.map((m) => m.type).sort()).toEqual(['androidId', 'imei']);
     expect(results[1]?.matches).toContainEqual(expect.objectContaining({ type: 'imei', where: 'body' }));
     expect(results[1]?.responseBody?.decodeNote).toMatch(/decompression bomb/);
     expect(results[2]).toEqual({ requestBody: null, responseBody: null, matches: [] });
+  });
+});
+
+describe('flow analysis when the recording thread cannot store', () => {
+  it('analyses the batch again on the event loop, with the blobs as files', async () => {
+    const dataDir = path.join(tmp, 'no-packs');
+    // A file where the packs folder should be: the thread's pack write fails, even as root.
+    fs.mkdirSync(path.join(dataDir, 'blobs'), { recursive: true });
+    fs.writeFileSync(path.join(dataDir, 'blobs', 'packs'), 'in the way');
+    const files = new BlobStore(dataDir);
+    let fallbacks = 0;
+    const compiled = compileIdentity(identity);
+    const analyser = threadAnalyser({ identity, dataDir, limits: DEFAULT_DECODE_LIMITS }, () => {
+      fallbacks++;
+      return {
+        putBlob: (b: Uint8Array) => files.put(b),
+        match: (r: Parameters<typeof matchRequest>[1]) => matchRequest(compiled, r),
+        limits: DEFAULT_DECODE_LIMITS,
+      };
+    });
+    expect(await recordingThreadReady()).toBe(true);
+    const job = jobs[0] as AnalysisJob;
+    const result = await new Promise<ReturnType<typeof analyseExchange>>((resolve) =>
+      analyser.submit(job, resolve),
+    );
+    await analyser.drain();
+    analyser.close();
+    expect(fallbacks).toBeGreaterThan(0);
+    expect(result.matches.map((m) => m.type).sort()).toEqual(['androidId', 'imei']);
+    const hash = result.requestBody?.raw as string;
+    expect(fs.existsSync(files.pathOf(hash))).toBe(true);
   });
 });
 

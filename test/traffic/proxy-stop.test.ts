@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identitySchema } from '../../src/config/identity.ts';
 import { openStore, type EvidenceStore } from '../../src/evidence/store.ts';
+import { BlobStore } from '../../src/evidence/blobs.ts';
 import { initCa } from '../../src/traffic/ca.ts';
 import { startCapture } from '../../src/traffic/proxy.ts';
 import { ProxyTunnelAgent, addSession, listen, makeUpstreamTls, request, tmpDir } from './helpers.ts';
@@ -82,19 +83,22 @@ describe('capture proxy stop()', () => {
 
     const flows = store.flows(session);
     expect(flows).toHaveLength(N);
+    const onDisk = new BlobStore(store.dataDir);
     expect(new Set(flows.map((f) => f.url)).size).toBe(N);
     for (const f of flows) {
       expect(f.error).toBeUndefined();
       expect(f.status).toBe(200);
       const i = Number(f.url.split('/').pop());
-      // The files are in place (not only readable from memory) and hold the bytes that were sent.
-      const reqHash = f.requestBody?.raw;
-      const resHash = f.responseBody?.raw;
-      expect(reqHash && fs.existsSync(store.blobs.pathOf(reqHash))).toBe(true);
-      expect(resHash && fs.existsSync(store.blobs.pathOf(resHash))).toBe(true);
-      expect(JSON.parse(fs.readFileSync(store.blobs.pathOf(reqHash as string), 'utf8')).i).toBe(i);
+      // The blobs are on disk (another reader of the folder finds them, not only this process's memory)
+      // and hold the bytes that were sent.
+      const reqHash = f.requestBody?.raw as string;
+      const resHash = f.responseBody?.raw as string;
+      expect(onDisk.has(reqHash)).toBe(true);
+      expect(onDisk.has(resHash)).toBe(true);
+      expect(JSON.parse(onDisk.read(reqHash).toString('utf8')).i).toBe(i);
       expect(f.matches.some((m) => m.type === 'imei')).toBe(i % 2 === 0);
     }
+    onDisk.close();
   });
 
   it('records an exchange cut short by stop() as such', async () => {

@@ -4,8 +4,10 @@
  * file. Each proxy and the upstream server run in their own process, as they do in use.
  * Prints req/s and p50/p99 latency added over direct (with 16 in flight, and one request at a time),
  * each proxy's CPU time per request (from /proc), and the capture process's event-loop delay; last
- * line is the JSON result. BENCH_ONLY=appwarden skips mitmdump, BENCH_THREADS=1 splits CPU by thread,
- * BENCH_CPU_PROF=DIR writes a CPU profile of the capture process.
+ * line is the JSON result. A bare TLS relay (CONNECT, TLS terminated and re-originated, plaintext piped
+ * through untouched) runs too: the floor under any intercepting proxy on this machine.
+ * BENCH_ONLY=appwarden[,tls-relay,mitmdump] runs only those (and direct), BENCH_THREADS=1 splits CPU
+ * by thread, BENCH_CPU_PROF=DIR writes a CPU profile of the capture process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -108,6 +110,42 @@ async function captureRole(dir: string): Promise<void> {
   if (!(await recordingThreadReady()))
     process.stderr.write('recording thread unavailable: analysing on the event loop\n');
   announce(proxy.port);
+}
+
+/**
+ * The floor any TLS-intercepting proxy stands on: CONNECT, TLS terminated towards the client, a TLS
+ * connection to the upstream, and the plaintext piped through untouched (no HTTP parsing, no
+ * recording). What it adds is what two TLS hops and a third process cost on this machine.
+ */
+async function relayRole(dir: string): Promise<void> {
+  const tls = await import('node:tls');
+  const key = fs.readFileSync(path.join(dir, 'upstream.key'));
+  const cert = fs.readFileSync(path.join(dir, 'upstream.pem'));
+  const context = tls.createSecureContext({ key, cert });
+  const server = net.createServer((socket) => {
+    let head = Buffer.alloc(0);
+    const onData = (d: Buffer) => {
+      head = Buffer.concat([head, d]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      socket.off('data', onData);
+      const target = /^CONNECT ([^:\s]+):(\d+) /.exec(head.toString('latin1'));
+      if (!target) return socket.destroy();
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      const client = new tls.TLSSocket(socket, { isServer: true, secureContext: context });
+      const upstream = tls.connect({ host: target[1], port: Number(target[2]), ca: cert });
+      client.pipe(upstream).pipe(client);
+      const close = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', close);
+      upstream.on('error', close);
+    };
+    socket.on('data', onData);
+    socket.on('error', () => socket.destroy());
+  });
+  server.listen(0, '127.0.0.1', () => announce((server.address() as net.AddressInfo).port));
 }
 
 function announce(port: number): void {
@@ -354,6 +392,8 @@ async function main(): Promise<void> {
     const prof = process.env.BENCH_CPU_PROF
       ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF]
       : [];
+    const relay = await startChild([...tsx, 'relay']);
+    children.push(relay.child);
     const capture = await startChild([...prof, ...tsx, 'capture']);
     children.push(capture.child);
     const farmCa = fs.readFileSync(path.join(dir, 'appwarden-data', 'ca', 'certs', 'ca.pem'), 'utf8');
@@ -384,11 +424,12 @@ async function main(): Promise<void> {
     const modes = [
       mode('direct', new https.Agent({ ...opts, ca: upstreamCa })),
       mode('appwarden', new ProxyTunnelAgent(capture.port, { ...opts, ca: farmCa }), capture.child.pid),
+      mode('tls-relay', new ProxyTunnelAgent(relay.port, { ...opts, ca: upstreamCa }), relay.child.pid),
       mode('mitmdump', new ProxyTunnelAgent(mitmPort, { ...opts, ca: mitmCa }), mitm.pid),
     ] as const;
-    // BENCH_ONLY=appwarden (profiling): the other modes send nothing.
+    // BENCH_ONLY (profiling): the modes it does not name send nothing.
     const only = process.env.BENCH_ONLY;
-    const active = modes.filter((m) => !only || m.label === 'direct' || m.label === only);
+    const active = modes.filter((m) => !only || m.label === 'direct' || only.split(',').includes(m.label));
     for (const m of active) await batch(m, upstream.port, WARMUP, true);
     // Interleaved rounds: on a shared machine the load drifts, and each mode should see the same drift.
     const per = Math.ceil(REQUESTS / ROUNDS);
@@ -397,7 +438,7 @@ async function main(): Promise<void> {
       for (const m of active) await batch(m, upstream.port, Math.min(per, REQUESTS - m.done));
       for (const m of active) await batch(m, upstream.port, idlePer, false, 1);
     }
-    const [direct, mine, theirs] = modes.map(summary) as [Summary, Summary, Summary];
+    const [direct, mine, floor, theirs] = modes.map(summary) as [Summary, Summary, Summary, Summary];
     for (const m of modes) m.agent.destroy();
     capture.child.kill('SIGTERM');
     await new Promise((r) => capture.child.once('exit', r));
@@ -413,6 +454,9 @@ async function main(): Promise<void> {
     );
     line(
       `added latency one at a time         appwarden p50 ${round(added(mine).idleP50)} ms p99 ${round(added(mine).idleP99)} ms   mitmdump p50 ${round(added(theirs).idleP50)} ms p99 ${round(added(theirs).idleP99)} ms`,
+    );
+    line(
+      `added latency of a bare TLS relay   under load p50 ${round(added(floor).p50)} ms p99 ${round(added(floor).p99)} ms   one at a time p50 ${round(added(floor).idleP50)} ms`,
     );
     const ratio = mine.reqPerSec / theirs.reqPerSec;
     line(
@@ -432,6 +476,8 @@ async function main(): Promise<void> {
       cpuMsPerReq: round(mine.cpuMsPerReq, 3),
       mainThreadCpuMsPerReq: round(mine.mainCpuMsPerReq, 3),
       mitmdumpCpuMsPerReq: round(theirs.cpuMsPerReq, 3),
+      tlsRelayP50AddedMs: round(added(floor).p50),
+      tlsRelayCpuMsPerReq: round(floor.cpuMsPerReq, 3),
     });
   } finally {
     // Wait for every child to be gone before removing the folder they write into.
@@ -450,4 +496,5 @@ async function main(): Promise<void> {
 const dirArg = process.argv[process.argv.indexOf('--dir') + 1] ?? '';
 if (role === 'upstream') await upstreamRole(dirArg);
 else if (role === 'capture') await captureRole(dirArg);
+else if (role === 'relay') await relayRole(dirArg);
 else await main();

@@ -7,6 +7,7 @@ import type { CertMinter } from './certs.ts';
 import type { CaptureContext } from './context.ts';
 import { looksLikeHttp, looksLikeTls, readSni } from './tls-sniff.ts';
 import { openTunnel } from './tunnel.ts';
+import type { TunnelTarget } from './tunnel-relay.ts';
 
 /** TLS alerts and errors by which a client says it does not trust the certificate we showed. */
 const REJECTED_CA_CODES = new Set([
@@ -21,8 +22,8 @@ const REJECTED_CA_CODES = new Set([
 export interface ConnectDeps {
   cap: CaptureContext;
   minter: CertMinter;
-  /** Receives decrypted connections (plays the role of an HTTPS server that never listens). */
-  tlsHttpServer: http.Server;
+  /** Relays a decrypted connection to its target (tunnel-relay.ts). */
+  relayTls: (socket: tls.TLSSocket, target: TunnelTarget) => void;
   /** Receives plain HTTP spoken inside a CONNECT tunnel. */
   plainHttpServer: http.Server;
 }
@@ -165,7 +166,11 @@ function routeTls(
   tlsSocket.once('close', () => {
     if (!secure) rejected('client hung up during the TLS handshake', undefined);
   });
-  deps.tlsHttpServer.emit('connection', tlsSocket);
+  deps.relayTls(tlsSocket, {
+    host: target.host,
+    port: target.port,
+    ...(net.isIP(name) === 0 ? { servername: name } : {}),
+  });
 }
 
 /** `host:port` of a CONNECT request line; IPv6 in brackets. */

@@ -4,7 +4,7 @@ import net from 'node:net';
 import { describeError } from '../errors.ts';
 import { log } from '../log.ts';
 import type { CaptureContext } from './context.ts';
-import { H2_ONLY_REASON, HttpExchange } from './http-flows.ts';
+import { H2_ONLY_REASON, HttpExchange, type ExchangeStart } from './http-flows.ts';
 
 export interface ForwardDeps {
   cap: CaptureContext;
@@ -62,20 +62,17 @@ export function forwardRequest(
     res.end('appwarden proxy: the request names no host\n');
     return;
   }
-  const scheme = tlsSide ? 'https' : 'http';
-  const authority = req.headers.host ?? hostPort(target.host, target.port);
-  const ex = new HttpExchange(cap, {
-    scheme,
-    host: hostHeaderName(authority) ?? target.host,
-    port: target.port,
-    url: `${scheme}://${authority}${target.path}`,
-    method: req.method ?? 'GET',
-    httpVersion: `HTTP/${req.httpVersion}`,
-    rawHeaders: req.rawHeaders,
-  });
+  const ex = new HttpExchange(
+    cap,
+    exchangeStart(tlsSide ? 'https' : 'http', target, req.headers.host, {
+      method: req.method ?? 'GET',
+      httpVersion: `HTTP/${req.httpVersion}`,
+      rawHeaders: req.rawHeaders,
+    }),
+  );
 
   const headers = relayHeaders(req.rawHeaders);
-  if (req.headers.host === undefined) headers.push('Host', authority);
+  if (req.headers.host === undefined) headers.push('Host', hostPort(target.host, target.port));
   const options: https.RequestOptions = {
     host: target.host,
     port: target.port,
@@ -92,7 +89,7 @@ export function forwardRequest(
 
   upReq.on('response', (up) => {
     upRes = up;
-    ex.response(up);
+    ex.response(up.statusCode, up.rawHeaders);
     try {
       res.writeHead(up.statusCode ?? 502, up.statusMessage, relayHeaders(up.rawHeaders, RESPONSE_DROP));
     } catch (err) {
@@ -144,6 +141,23 @@ export function forwardRequest(
     ex.finish('client closed the connection before the response ended');
     upReq.destroy();
   });
+}
+
+/** How a request is recorded: URL and host from its Host header when there is one, else from the target. */
+export function exchangeStart(
+  scheme: 'http' | 'https',
+  target: { host: string; port: number; path: string },
+  hostHeader: string | undefined,
+  request: { method: string; httpVersion: string; rawHeaders: string[] },
+): ExchangeStart {
+  const authority = hostHeader ?? hostPort(target.host, target.port);
+  return {
+    scheme,
+    host: hostHeaderName(authority) ?? target.host,
+    port: target.port,
+    url: `${scheme}://${authority}${target.path}`,
+    ...request,
+  };
 }
 
 /** Answers 502 with the reason, unless the client has its headers already or is gone. */
@@ -214,7 +228,7 @@ function hostPort(host: string, port: number): string {
   return `${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
 }
 
-function hostHeaderName(hostHeader: string | undefined): string | undefined {
+export function hostHeaderName(hostHeader: string | undefined): string | undefined {
   if (!hostHeader) return undefined;
   if (hostHeader.startsWith('[')) return hostHeader.slice(1, hostHeader.indexOf(']'));
   return hostHeader.split(':')[0];

@@ -1,4 +1,3 @@
-import type http from 'node:http';
 import type net from 'node:net';
 import type { Headers, TlsOutcome } from '../evidence/types.ts';
 import { describeError } from '../errors.ts';
@@ -86,10 +85,10 @@ export class HttpExchange {
   }
 
   /** The upstream's response headers arrived. */
-  response(res: http.IncomingMessage): void {
+  response(status: number | undefined, rawHeaders: string[]): void {
     this.resStartAt = performance.now();
-    this.status = res.statusCode;
-    this.responseHeaders = headerPairs(res.rawHeaders);
+    this.status = status;
+    this.responseHeaders = headerPairs(rawHeaders);
     this.resTap = new BodyTap(this.cap.options.bodyCapBytes);
   }
 

@@ -19,6 +19,7 @@ import { HostPolicy } from './host-policy.ts';
 import { QuietProxy } from './mitm.ts';
 import { captureOptionsSchema, type CaptureOptions } from './options.ts';
 import { threadAnalyser } from './recorder.ts';
+import { TunnelRelay, type RelayDeps, type TunnelTarget } from './tunnel-relay.ts';
 import { attachWebSocketCapture } from './ws-flows.ts';
 
 export interface StartCaptureOptions extends Partial<CaptureOptions> {
@@ -50,8 +51,8 @@ export interface CaptureProxy {
 /**
  * One capture listener for one session (DESIGN.md: every flow belongs to exactly one session).
  * http-mitm-proxy provides the listening HTTP server and WebSocket relaying; TLS interception,
- * passthrough and opaque tunnels come from connect.ts, HTTP request relaying from forward.ts; every
- * exchange is written through the session's batching writer.
+ * passthrough and opaque tunnels come from connect.ts, intercepted HTTPS relaying from tunnel-relay.ts,
+ * plain HTTP relaying from forward.ts; every exchange is written through the session's batching writer.
  */
 export async function startCapture(opts: StartCaptureOptions): Promise<CaptureProxy> {
   const parsed = captureOptionsSchema.safeParse({
@@ -166,7 +167,8 @@ export async function startCapture(opts: StartCaptureOptions): Promise<CapturePr
     s.once('close', () => sockets.delete(s));
   });
 
-  // Decrypted connections: an HTTP server that never listens; connect.ts hands it TLS sockets.
+  // Decrypted connections are relayed by tunnel-relay.ts; one whose first request is an upgrade
+  // (WebSocket) is handed to this HTTP server, which never listens, for ws-flows.ts to record.
   const tlsHttp = http.createServer();
   tlsHttp.on('request', (req, res) => forwardRequest(forward, true, req, res));
   const wss = new WebSocketServer({ server: tlsHttp });
@@ -193,8 +195,10 @@ export async function startCapture(opts: StartCaptureOptions): Promise<CapturePr
   }
   plain.on('error', (err) => log.error({ err: err.message }, 'capture proxy listener error'));
 
+  const relays: RelayDeps = { cap, upstreamContext, upgradeServer: tlsHttp, open: new Set() };
+  const relayTls = (socket: tls.TLSSocket, target: TunnelTarget) => new TunnelRelay(relays, socket, target);
   proxy.connectHandler = (req, socket, head) =>
-    handleConnect({ cap, minter, tlsHttpServer: tlsHttp, plainHttpServer: plain }, req, socket, head);
+    handleConnect({ cap, minter, relayTls, plainHttpServer: plain }, req, socket, head);
 
   const address = plain.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -213,6 +217,7 @@ export async function startCapture(opts: StartCaptureOptions): Promise<CapturePr
           tlsHttp.closeAllConnections();
           for (const s of sockets) s.destroy();
         });
+        for (const relay of [...relays.open]) relay.destroy();
         for (const client of wss.clients) client.terminate();
         wss.close();
         httpsAgent.destroy();

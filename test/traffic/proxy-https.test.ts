@@ -175,6 +175,8 @@ describe('capture proxy, HTTPS', () => {
     await expect(request(url, { agent: pinned() })).rejects.toThrow(
       /self-signed|unable to verify|certificate/i,
     );
+    // The proxy learns of the rejection when the client hangs up; the app's next connection passes.
+    await waitFor(async () => proxy.hostPolicy.passthroughReason('127.0.0.1', pinnedPort));
     const again = await request(url, { agent: pinned() });
     expect(again.status).toBe(200);
     expect(again.body.toString()).toBe('hello from /pinned');

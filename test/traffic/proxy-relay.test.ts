@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import tls from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EvidenceStore } from '../../src/evidence/store.ts';
+import { initCa } from '../../src/traffic/ca.ts';
+import { startCapture, type CaptureProxy } from '../../src/traffic/proxy.ts';
+import { connectTunnel, listen, makeUpstreamTls, storeWithSession, tmpDir, waitFor } from './helpers.ts';
+
+/**
+ * The intercepted-TLS relay (tunnel-relay.ts) passes bytes through as they are and only watches them for
+ * message boundaries. These tests speak raw HTTP/1.1 over TLS through the proxy to an origin that keeps
+ * every byte it receives, so what the origin saw can be compared with what was sent and recorded.
+ */
+const tmp = tmpDir('proxy-relay');
+const dataDir = path.join(tmp, 'data');
+let store: EvidenceStore;
+let proxy: CaptureProxy;
+let origin: tls.Server;
+let port = 0;
+let farmCa = '';
+/** Every byte each origin connection received, in order of connection. */
+const received: Buffer[][] = [];
+
+/** Answers every complete request head it sees with a fixed response (or `reply(head)`). */
+function reply(head: string): string {
+  const [line] = head.split('\r\n');
+  const pathPart = line?.split(' ')[1] ?? '/';
+  if (line?.startsWith('HEAD ')) return 'HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n';
+  if (head.toLowerCase().includes('expect: 100-continue'))
+    return `HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: ${pathPart.length}\r\n\r\n${pathPart}`;
+  return `HTTP/1.1 200 OK\r\nX-Name: Jos\u00e9\r\nContent-Length: ${pathPart.length}\r\n\r\n${pathPart}`;
+}
+
+beforeAll(async () => {
+  const up = await makeUpstreamTls(tmp);
+  farmCa = initCa(dataDir).ca.certPem;
+  store = storeWithSession(dataDir);
+  origin = tls.createServer({ key: up.key, cert: up.cert }, (socket) => {
+    const mine: Buffer[] = [];
+    received.push(mine);
+    let pending = '';
+    socket.on('data', (d: Buffer) => {
+      mine.push(d);
+      pending += d.toString('latin1');
+      // Requests here have no body, or a body of Content-Length bytes.
+      for (;;) {
+        const end = pending.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = pending.slice(0, end);
+        const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+        if (pending.length < end + 4 + length) return;
+        pending = pending.slice(end + 4 + length);
+        socket.write(Buffer.from(reply(head), 'latin1'));
+      }
+    });
+    socket.on('error', () => socket.destroy());
+  });
+  port = await listen(origin);
+  proxy = await startCapture({ session: 's1', writer: store.writer, dataDir, upstreamCa: up.cert });
+});
+
+afterAll(async () => {
+  await proxy?.stop();
+  origin?.close();
+  store?.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** A TLS connection to the origin through the proxy's CONNECT tunnel, trusting the farm CA. */
+async function open(): Promise<{ socket: tls.TLSSocket; text: () => string; closed: Promise<void> }> {
+  const raw = await connectTunnel(proxy.port, `127.0.0.1:${port}`);
+  const socket = tls.connect({
+    socket: raw,
+    ca: farmCa,
+
+    checkServerIdentity: () => undefined,
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('secureConnect', resolve);
+    socket.once('error', reject);
+  });
+  const chunks: Buffer[] = [];
+  socket.on('data', (d: Buffer) => chunks.push(d));
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.on('error', () => undefined);
+  return { socket, text: () => Buffer.concat(chunks).toString('latin1'), closed };
+}
+
+async function flowsFor(prefix: string, count: number) {
+  return waitFor(async () => {
+    await store.flush();
+    const mine = store
+      .flows('s1')
+      .filter((f) => new URL(f.url).pathname.startsWith(prefix))
+      .sort((a, b) => a.id - b.id);
+    return mine.length >= count ? mine : undefined;
+  });
+}
+
+describe('intercepted TLS relay', () => {
+  it('passes pipelined requests through byte for byte and pairs each response with its request', async () => {
+    const before = received.length;
+    const c = await open();
+    const sent =
+      'GET /pipe/1 HTTP/1.1\r\nHost: localhost\r\nX-Odd-Case: KeepMe\r\n\r\n' +
+      'POST /pipe/2 HTTP/1.1\r\nHost: localhost\r\nContent-Length: 11\r\n\r\nimei=867530' +
+      'HEAD /pipe/3 HTTP/1.1\r\nHost: localhost\r\n\r\n' +
+      'GET /pipe/4 HTTP/1.1\r\nHost: localhost\r\n\r\n';
+    c.socket.write(sent);
+    await waitFor(() => (c.text().includes('/pipe/4') ? true : undefined));
+    expect(Buffer.concat(received[before] ?? []).toString('latin1')).toBe(sent);
+
+    const flows = await flowsFor('/pipe/', 4);
+    expect(flows.map((f) => [f.method, new URL(f.url).pathname, f.status])).toEqual([
+      ['GET', '/pipe/1', 200],
+      ['POST', '/pipe/2', 200],
+      ['HEAD', '/pipe/3', 200],
+      ['GET', '/pipe/4', 200],
+    ]);
+    expect(flows[0]?.requestHeaders).toContainEqual(['X-Odd-Case', 'KeepMe']);
+    expect(flows[1]?.requestBody?.size).toBe(11);
+    expect(store.readBlob(flows[1]?.requestBody?.raw as string).toString()).toBe('imei=867530');
+    // The HEAD response announced 5000 bytes and sent none: the next response was still found.
+    expect(flows[2]?.responseBody).toBeNull();
+    expect(store.readBlob(flows[3]?.responseBody?.raw as string).toString()).toBe('/pipe/4');
+    // Header bytes are kept as sent (latin1), not folded to ASCII.
+    expect(flows[0]?.responseHeaders).toContainEqual(['X-Name', 'Jos\u00e9']);
+    c.socket.destroy();
+  });
+
+  it('lets an interim 100 Continue through and records the final response', async () => {
+    const c = await open();
+    c.socket.write(
+      'PUT /cont/1 HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\nbody',
+    );
+    await waitFor(() => (c.text().endsWith('/cont/1') ? true : undefined));
+    expect(c.text()).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK/);
+    const [flow] = await flowsFor('/cont/', 1);
+    expect(flow?.status).toBe(200);
+    expect(store.readBlob(flow?.responseBody?.raw as string).toString()).toBe('/cont/1');
+    c.socket.destroy();
+  });
+
+  it('answers a request framed two ways at once 400, and the origin never sees it', async () => {
+    const before = received.length;
+    const c = await open();
+    c.socket.write(
+      'POST /smuggle HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /hidden HTTP/1.1\r\nHost: localhost\r\n\r\n',
+    );
+    await c.closed;
+    expect(c.text()).toMatch(/^HTTP\/1\.1 400 Bad Request/);
+    expect(received.length).toBe(before);
+    const problem = await waitFor(async () => {
+      await store.flush();
+      return store
+        .events('s1', { type: 'proxy-error' })
+        .find((e) => /Transfer-Encoding and Content-Length/.test(JSON.stringify(e.data)));
+    });
+    expect(problem.data).toMatchObject({ kind: 'malformed-request' });
+  });
+});

@@ -51,7 +51,8 @@ interface Awaiting {
  * response objects were most of the proxy's CPU per request. Requests are parsed before their bytes go
  * on: a malformed one is answered 400 and never reaches the origin, and so is a request framed in two
  * ways at once (Content-Length beside Transfer-Encoding), which would let the origin read a request
- * the recording does not show.
+ * the recording does not show. Response headers also go through as sent, Public-Key-Pins included:
+ * no HTTP stack on Android honours HPKP any more (Chromium removed it in version 72, OkHttp never had it).
  */
 export class TunnelRelay {
   private upstream: tls.TLSSocket | undefined;

@@ -83,9 +83,7 @@ export class TunnelRelay {
     deps.open.add(this);
     this.deadline.arm();
     client.on('data', (chunk: Buffer) => this.fromClient(chunk));
-    // The client is done sending: the origin hears it too, and closes when it has answered. A client that
-    // leaves before any request (a handshake it rejected, say) is closed at once.
-    client.on('end', () => (this.upstream ? this.upstream.end() : client.end()));
+    client.on('end', () => this.clientEnded());
     client.on('close', () => this.clientClosed());
   }
 
@@ -312,6 +310,21 @@ export class TunnelRelay {
     else this.client.destroy();
     this.sending?.finish(`malformed request: ${err.message}`);
     this.upstream?.destroy();
+  }
+
+  /**
+   * The client is done sending: the origin hears it too, and closes when it has answered. A client that
+   * leaves before any request (a handshake it rejected, say) is closed at once.
+   */
+  private clientEnded(): void {
+    if (!this.upstream) return void this.client.end();
+    // Gone in the middle of a request: it is abandoned, not a half-close to pass on.
+    if (this.sending) {
+      this.clientClosed();
+      this.client.destroy();
+      return;
+    }
+    this.upstream.end();
   }
 
   private clientClosed(): void {

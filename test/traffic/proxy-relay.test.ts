@@ -51,13 +51,24 @@ beforeAll(async () => {
         const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0);
         if (pending.length < end + 4 + length) return;
         pending = pending.slice(end + 4 + length);
+        if (head.startsWith('GET /die ')) {
+          // Promises 100 bytes, sends 10, and hangs up.
+          socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789');
+          return;
+        }
         socket.write(Buffer.from(reply(head), 'latin1'));
       }
     });
     socket.on('error', () => socket.destroy());
   });
   port = await listen(origin);
-  proxy = await startCapture({ session: 's1', writer: store.writer, dataDir, upstreamCa: up.cert });
+  proxy = await startCapture({
+    session: 's1',
+    writer: store.writer,
+    dataDir,
+    upstreamCa: up.cert,
+    headersTimeoutMs: 800,
+  });
 });
 
 afterAll(async () => {
@@ -158,5 +169,59 @@ describe('intercepted TLS relay', () => {
         .find((e) => /Transfer-Encoding and Content-Length/.test(JSON.stringify(e.data)));
     });
     expect(problem.data).toMatchObject({ kind: 'malformed-request' });
+  });
+
+  it('cuts off a client that trickles its headers, and records why', async () => {
+    const c = await open();
+    const start = Date.now();
+    c.socket.write('GET /slow HTTP/1.1\r\n');
+    const timer = setInterval(() => c.socket.writable && c.socket.write('X-Slow: a\r\n'), 100);
+    await c.closed;
+    clearInterval(timer);
+    expect(c.text()).toMatch(/^HTTP\/1\.1 408/);
+    expect(Date.now() - start).toBeLessThan(3000);
+    await waitFor(async () => {
+      await store.flush();
+      return store
+        .events('s1', { type: 'proxy-error' })
+        .find((e) => (e.data as { kind: string }).kind === 'header-timeout');
+    });
+  });
+
+  it('answers garbage and oversized headers 400', async () => {
+    const garbage = await open();
+    garbage.socket.write('THIS IS NOT HTTP\r\n\r\n');
+    await garbage.closed;
+    expect(garbage.text()).toMatch(/^HTTP\/1\.1 400/);
+    const huge = await open();
+    huge.socket.write(`GET /huge HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'b'.repeat(100 * 1024)}\r\n\r\n`);
+    await huge.closed;
+    expect(huge.text()).toMatch(/^HTTP\/1\.1 400/);
+  });
+
+  it('records a response cut off by the origin, and the client sees the cut', async () => {
+    const c = await open();
+    c.socket.write('GET /die HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await c.closed;
+    expect(c.text()).toMatch(/^HTTP\/1\.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789$/);
+    const [flow] = await flowsFor('/die', 1);
+    expect(flow?.error).toMatch(
+      /SERVER_TO_PROXY_RESPONSE_ERROR: upstream closed the connection mid-response/,
+    );
+    expect(flow?.responseBody?.captured).toBe(10);
+  });
+
+  it('records a request the client abandons mid-body, and keeps serving', async () => {
+    const c = await open();
+    c.socket.write('POST /abandon HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\nonly-a-little');
+    await new Promise((r) => setTimeout(r, 100));
+    c.socket.destroy();
+    const [flow] = await flowsFor('/abandon', 1);
+    expect(flow?.error).toMatch(/client closed the connection before the response ended/);
+    expect(flow?.requestBody?.captured).toBe('only-a-little'.length);
+    const again = await open();
+    again.socket.write('GET /after HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await waitFor(() => (again.text().endsWith('/after') ? true : undefined));
+    again.socket.destroy();
   });
 });

@@ -137,10 +137,13 @@ export class TunnelRelay {
       return 0;
     }
     this.firstBytes = undefined;
-    const url = info.url.startsWith('/') ? info.url : `/${info.url}`;
+    // Origin form (`/path`) as usual, or absolute form (`https://host/path`), which origins must accept too.
+    const absolute = /^https?:\/\/([^/?#]+)(.*)$/i.exec(info.url);
+    const rest = absolute ? (absolute[2] as string) : info.url;
+    const url = rest.startsWith('/') ? rest : `/${rest}`;
     const ex = new HttpExchange(
       this.deps.cap,
-      exchangeStart('https', { ...this.target, path: url }, headerOf(raw, 'host'), {
+      exchangeStart('https', { ...this.target, path: url }, headerOf(raw, 'host') ?? absolute?.[1], {
         method,
         httpVersion: `HTTP/${info.versionMajor}.${info.versionMinor}`,
         rawHeaders: raw,

@@ -140,6 +140,16 @@ describe('intercepted TLS relay', () => {
     c.socket.destroy();
   });
 
+  it('records a request in absolute form by its own URL', async () => {
+    const c = await open();
+    c.socket.write('GET https://abs.example/abs/1?q=2 HTTP/1.1\r\n\r\n');
+    await waitFor(() => (c.text().includes('200 OK') ? true : undefined));
+    const [flow] = await flowsFor('/abs/', 1);
+    expect(flow?.url).toBe('https://abs.example/abs/1?q=2');
+    expect(flow?.host).toBe('abs.example');
+    c.socket.destroy();
+  });
+
   it('lets an interim 100 Continue through and records the final response', async () => {
     const c = await open();
     c.socket.write(

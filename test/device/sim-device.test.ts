@@ -100,6 +100,16 @@ describe('device layer on a sim, over the ADB daemon protocol (no adb binary)', 
     expect((err as Error).message).toContain(bogus);
   });
 
+  it("refuses an APK path it cannot read as the file's problem, before touching the device", async () => {
+    for (const bad of [path.join(apkDir, 'no-such.apk'), apkDir]) {
+      const err = await installApks(device, [bad]).catch((e: unknown) => e);
+      expect(err).not.toBeInstanceOf(InstallFailed);
+      expect((err as Error).message).toMatch(new RegExp(`Failed to install ${bad}: cannot read it`));
+    }
+    const left = await device.shell(['ls', '/data/local/tmp']);
+    expect(left.stdout).not.toMatch(/appwarden-/);
+  });
+
   it('sets and clears the global proxy', async () => {
     const target = await setGlobalProxy(device, { host: '127.0.0.1', port: 18_080 }, false);
     expect(await getGlobalProxy(device)).toBe(target);

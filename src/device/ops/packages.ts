@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -84,16 +85,18 @@ export async function installApks(
   const remote: string[] = [];
   try {
     for (const [i, apk] of apks.entries()) {
-      let bytes: Buffer;
       try {
-        bytes = await fs.readFile(apk);
+        // Checked here so that an unreadable file fails as the file's problem, not the device's.
+        await fs.access(apk, fsConstants.R_OK);
+        if (!(await fs.stat(apk)).isFile()) throw new Error('not a file');
       } catch (err) {
         throw new AppwardenError(`Failed to install ${apk}: cannot read it (${(err as Error).message}).`, {
           cause: err,
         });
       }
       const target = `/data/local/tmp/appwarden-${tag}-${i}.apk`;
-      await device.push(bytes, target, { timeoutMs });
+      // Streamed as it is read: an APK can be large, and several devices install at once.
+      await device.pushFile(apk, target, { timeoutMs });
       remote.push(target);
     }
     let out: string;

@@ -10,6 +10,8 @@ describe('shake and explore journeys on a sim', () => {
     expect(outcome).toMatchObject({ kind: 'done', status: 'passed' });
     const shakes = markers('shake').filter((m) => m.name === 'SHAKE');
     expect(shakes.map((s) => s.detail?.accel)).toEqual([12, 9, 6]);
+    // Each is marked when it began (as a tap is when it was issued); the rule reads it so.
+    expect(shakes.every((s) => s.detail?.stamped === 'start')).toBe(true);
     const fg = store
       .events('shake', { type: 'foreground' })
       .map((e) => (e.data as { package: string }).package);

@@ -50,20 +50,22 @@ export const deceiveShake001 = defineRule({
       if (accel === null && rot === null) continue;
       const sub = (accel ?? 0) < p.minAccel && (rot ?? 0) < p.minRotationDeg && (dur ?? 0) < p.minDurationMs;
       if (!sub) continue;
-      // A journey may stamp SHAKE when the profile has finished playing; a hypersensitive detector fires
-      // within its first moments. So the shake counts from its start (t − duration), but never before
-      // the previous journey marker (a jump before the shake began is not the shake's).
+      // Journeys stamp SHAKE when the shake begins (`stamped: 'start'`); sessions recorded before that
+      // stamped it once the profile had played, so their shake began `duration` earlier. A jump before
+      // the previous journey marker is never the shake's.
+      const begun = d.stamped === 'start' ? s.t : s.t - (dur ?? 0);
+      const ended = d.stamped === 'start' ? s.t + (dur ?? 0) : s.t;
       const prev = previousMarker(ctx.ev.markers, s);
-      const from = Math.max(s.t - (dur ?? 0), prev ? prev.t : -Infinity);
+      const from = Math.max(begun, prev ? prev.t : -Infinity);
       // Only information windows (ads, splash, pop-ups): deliberate in-app shake features are out of scope.
-      const w = windows.find((x) => x.visibleAt <= s.t && x.until >= from);
+      const w = windows.find((x) => x.visibleAt <= ended && x.until >= from);
       if (!w) continue;
-      const jump = firstJump(ctx.ev, from, s.t + p.jumpWithinMs);
+      const jump = firstJump(ctx.ev, from, ended + p.jumpWithinMs);
       if (!jump) continue;
       violations.push({
         key: `${s.id}`,
         t: s.t,
-        // In time order (event ids are): the jump may precede a marker stamped after the shake.
+        // In time order (event ids are): in older sessions the jump may precede a marker stamped after the shake.
         evidence: evidenceIds([w.snapshots[0]?.id ?? s.id, s.id, jump.id].sort((a, b) => a - b)),
         data: {
           profile: s.arg,

@@ -241,6 +241,33 @@ describe('DECEIVE-SHAKE-001 hypersensitive shake', () => {
       .evidence();
     expect(run(deceiveShake001, strong)).toEqual([]);
   });
+
+  it('reads a SHAKE marked when the shake began: jumps during it and shortly after count, earlier ones do not', () => {
+    const base = () =>
+      fixture()
+        .marker(0, 'LAUNCH')
+        .ui(100, 'foreground', { package: APP, activity: '.Splash' })
+        .ui(500, 'window', { ...splash(500, [skip]), kind: 'ad', texts: ['摇一摇'] });
+    const shake = { accel: 12, durationMs: 2000, stamped: 'start' };
+    // Began at 1 s, played until 3 s: a jump at 5.5 s is within 3 s of its end.
+    const late = base()
+      .marker(1000, 'SHAKE', 'sub-accel', shake)
+      .ui(5500, 'foreground', { package: 'com.taobao.taobao', activity: '.Main' })
+      .evidence();
+    expect(violations(deceiveShake001, late)).toHaveLength(1);
+    // A jump before the shake began is not the shake's (it would be, read as stamped at the end).
+    const before = base()
+      .ui(900, 'foreground', { package: 'com.taobao.taobao', activity: '.Main' })
+      .marker(1000, 'SHAKE', 'sub-accel', shake)
+      .evidence();
+    expect(run(deceiveShake001, before)).toEqual([]);
+    const { stamped: _stamped, ...legacy } = shake;
+    const beforeLegacy = base()
+      .ui(900, 'foreground', { package: 'com.taobao.taobao', activity: '.Main' })
+      .marker(1000, 'SHAKE', 'sub-accel', legacy)
+      .evidence();
+    expect(violations(deceiveShake001, beforeLegacy)).toHaveLength(1);
+  });
 });
 
 describe('DECEIVE-JUMP-001 forced jump', () => {

@@ -14,6 +14,9 @@ HTTPParser.encoding = 'latin1';
 
 type HeadInfo = Parameters<OnHeadersCompleteParser>[0];
 
+/** Client bytes held while the upstream connection is being set up, before the client is paused. */
+const MAX_QUEUED_BYTES = 1024 * 1024;
+
 export interface TunnelTarget {
   /** Where the client's CONNECT pointed. */
   host: string;
@@ -59,6 +62,7 @@ export class TunnelRelay {
   private upstreamReady = false;
   /** Bytes for the upstream while it connects. */
   private queued: Buffer[] = [];
+  private queuedBytes = 0;
   /** Every byte received until the first request's headers are complete (for a hand-over). */
   private firstBytes: Buffer[] | undefined = [];
   private readonly awaiting: Awaiting[] = [];
@@ -143,7 +147,8 @@ export class TunnelRelay {
     const url = rest.startsWith('/') ? rest : `/${rest}`;
     const ex = new HttpExchange(
       this.deps.cap,
-      exchangeStart('https', { ...this.target, path: url }, headerOf(raw, 'host') ?? absolute?.[1], {
+      // An absolute-form request names its own authority, which outranks Host (RFC 9112 §3.2.2).
+      exchangeStart('https', { ...this.target, path: url }, absolute?.[1] ?? headerOf(raw, 'host'), {
         method,
         httpVersion: `HTTP/${info.versionMajor}.${info.versionMinor}`,
         rawHeaders: raw,
@@ -160,6 +165,9 @@ export class TunnelRelay {
     const up = this.upstream;
     if (!up || !this.upstreamReady) {
       this.queued.push(chunk);
+      this.queuedBytes += chunk.length;
+      // An upload that starts before the origin answers waits in the client's socket, not in memory.
+      if (this.queuedBytes > MAX_QUEUED_BYTES) this.client.pause();
       return;
     }
     if (!up.write(chunk)) {
@@ -182,7 +190,9 @@ export class TunnelRelay {
       this.upstreamReady = true;
       const queued = this.queued;
       this.queued = [];
+      this.queuedBytes = 0;
       for (const chunk of queued) this.toUpstream(chunk);
+      if (this.client.isPaused() && up.writableNeedDrain === false) this.client.resume();
     });
     up.on('data', (chunk: Buffer) => this.fromUpstream(chunk));
     up.on('error', (err: NodeJS.ErrnoException) => this.upstreamFailed(err));

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,12 +143,40 @@ describe('intercepted TLS relay', () => {
 
   it('records a request in absolute form by its own URL', async () => {
     const c = await open();
-    c.socket.write('GET https://abs.example/abs/1?q=2 HTTP/1.1\r\n\r\n');
+    // The request line's authority outranks the Host header (RFC 9112 §3.2.2).
+    c.socket.write('GET https://abs.example/abs/1?q=2 HTTP/1.1\r\nHost: other.example\r\n\r\n');
     await waitFor(() => (c.text().includes('200 OK') ? true : undefined));
     const [flow] = await flowsFor('/abs/', 1);
     expect(flow?.url).toBe('https://abs.example/abs/1?q=2');
     expect(flow?.host).toBe('abs.example');
     c.socket.destroy();
+  });
+
+  it('holds an upload that starts before the origin connection is up, and delivers all of it', async () => {
+    // A door in front of the origin that lets the TLS handshake through only after 300 ms.
+    const door = net.createServer((inbound) => {
+      setTimeout(() => {
+        const out = net.connect(port, '127.0.0.1');
+        inbound.pipe(out).pipe(inbound);
+        out.on('error', () => inbound.destroy());
+      }, 300);
+      inbound.on('error', () => undefined);
+    });
+    const doorPort = await listen(door);
+    const raw = await connectTunnel(proxy.port, `127.0.0.1:${doorPort}`);
+    const socket = tls.connect({ socket: raw, ca: farmCa, checkServerIdentity: () => undefined });
+    await new Promise((r) => socket.once('secureConnect', r));
+    const chunks: Buffer[] = [];
+    socket.on('data', (d: Buffer) => chunks.push(d));
+    const size = 3 * 1024 * 1024; // over the 1 MiB the relay holds before pausing the client
+    socket.write(`POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${size}\r\n\r\n`);
+    socket.write(Buffer.alloc(size, 'u'));
+    await waitFor(() => (Buffer.concat(chunks).toString().endsWith('/upload') ? true : undefined), 15_000);
+    const [flow] = await flowsFor('/upload', 1);
+    expect(flow?.requestBody?.size).toBe(size);
+    expect(flow?.status).toBe(200);
+    socket.destroy();
+    door.close();
   });
 
   it('lets an interim 100 Continue through and records the final response', async () => {

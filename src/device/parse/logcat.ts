@@ -24,12 +24,18 @@ export interface LogcatBufferMark {
   buffer: string;
 }
 
-const THREADTIME =
-  /^(?:(\d{4})-)?(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3,9})\s+(\d+)\s+(\d+)\s+([VDIWEFA])\s(.*?)\s*: ?(.*)$/;
-const EPOCH = /^\s*(\d{9,11})\.(\d{3,9})\s+(\d+)\s+(\d+)\s+([VDIWEFA])\s(.*?)\s*: ?(.*)$/;
-const TIME =
-  /^(?:(\d{4})-)?(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3,9})\s+([VDIWEFA])\/(.*?)\(\s*(\d+)\): ?(.*)$/;
-const BRIEF = /^([VDIWEFA])\/(.*?)\(\s*(\d+)\): ?(.*)$/;
+// Named groups, one parse for every layout: `epoch` or a month-day stamp (`year` optional) or no time.
+const STAMP = String.raw`(?:(?<year>\d{4})-)?(?<mo>\d\d)-(?<d>\d\d) (?<h>\d\d):(?<mi>\d\d):(?<s>\d\d)\.(?<frac>\d{3,9})`;
+const THREADTIME = new RegExp(
+  String.raw`^${STAMP}\s+(?<pid>\d+)\s+(?<tid>\d+)\s+(?<level>[VDIWEFA])\s(?<tag>.*?)\s*: ?(?<msg>.*)$`,
+);
+const EPOCH =
+  /^\s*(?<epoch>\d{9,11})\.(?<frac>\d{3,9})\s+(?<pid>\d+)\s+(?<tid>\d+)\s+(?<level>[VDIWEFA])\s(?<tag>.*?)\s*: ?(?<msg>.*)$/;
+const TIME = new RegExp(
+  String.raw`^${STAMP}\s+(?<level>[VDIWEFA])\/(?<tag>.*?)\(\s*(?<pid>\d+)\): ?(?<msg>.*)$`,
+);
+const BRIEF = /^(?<level>[VDIWEFA])\/(?<tag>.*?)\(\s*(?<pid>\d+)\): ?(?<msg>.*)$/;
+const LAYOUTS = [EPOCH, THREADTIME, TIME, BRIEF];
 const BUFFER_MARK = /^-{9} (?:beginning of|switch to) (\w+)/;
 
 export interface ParseOptions {
@@ -41,64 +47,39 @@ export interface ParseOptions {
  * Month-day stamps are device local time without a year; the host's time zone and year are assumed (a
  * device on another zone is shifted by that offset — use `-v epoch` where the time matters).
  */
-function localStamp(year: string | undefined, parts: string[], now: Date): number {
-  const [mo, d, h, mi, s] = parts.slice(0, 5).map(Number) as [number, number, number, number, number];
-  const ms = Number(`${parts[5] ?? '0'}00`.slice(0, 3));
-  let y = year ? Number(year) : now.getFullYear();
+function localStamp(g: Record<string, string | undefined>, now: Date): number {
+  const [mo, d, h, mi, s] = [g.mo, g.d, g.h, g.mi, g.s].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const ms = Number(`${g.frac ?? '0'}00`.slice(0, 3));
+  let y = g.year ? Number(g.year) : now.getFullYear();
   let t = new Date(y, mo - 1, d, h, mi, s, ms).getTime();
   // A December line read in January belongs to last year.
-  if (!year && t - now.getTime() > 180 * 86_400_000) t = new Date(--y, mo - 1, d, h, mi, s, ms).getTime();
+  if (!g.year && t - now.getTime() > 180 * 86_400_000) t = new Date(--y, mo - 1, d, h, mi, s, ms).getTime();
   return t;
+}
+
+function timeOf(g: Record<string, string | undefined>, now: Date): number | null {
+  if (g.epoch) return Number(g.epoch) * 1000 + Number(`${g.frac}00`.slice(0, 3));
+  return g.mo ? localStamp(g, now) : null;
 }
 
 export function parseLogcatLine(text: string, opts: ParseOptions = {}): LogcatLine | null {
   const raw = text.endsWith('\r') ? text.slice(0, -1) : text;
-  const now = opts.now ?? new Date();
-  let m = EPOCH.exec(raw);
-  if (m) {
+  for (const layout of LAYOUTS) {
+    const g = layout.exec(raw)?.groups;
+    if (!g) continue;
     return {
-      time: Number(m[1]) * 1000 + Number(`${m[2]}00`.slice(0, 3)),
-      pid: Number(m[3]),
-      tid: Number(m[4]),
-      level: m[5] as LogcatLevel,
-      tag: m[6] as string,
-      message: m[7] as string,
-      raw,
-    };
-  }
-  m = THREADTIME.exec(raw);
-  if (m) {
-    return {
-      time: localStamp(m[1], m.slice(2, 8) as string[], now),
-      pid: Number(m[8]),
-      tid: Number(m[9]),
-      level: m[10] as LogcatLevel,
-      tag: m[11] as string,
-      message: m[12] as string,
-      raw,
-    };
-  }
-  m = TIME.exec(raw);
-  if (m) {
-    return {
-      time: localStamp(m[1], m.slice(2, 8) as string[], now),
-      pid: Number(m[10]),
-      tid: null,
-      level: m[8] as LogcatLevel,
-      tag: (m[9] as string).trimEnd(),
-      message: m[11] as string,
-      raw,
-    };
-  }
-  m = BRIEF.exec(raw);
-  if (m) {
-    return {
-      time: null,
-      pid: Number(m[3]),
-      tid: null,
-      level: m[1] as LogcatLevel,
-      tag: (m[2] as string).trimEnd(),
-      message: m[4] as string,
+      time: timeOf(g, opts.now ?? new Date()),
+      pid: Number(g.pid),
+      tid: g.tid === undefined ? null : Number(g.tid),
+      level: g.level as LogcatLevel,
+      tag: (g.tag as string).trimEnd(),
+      message: g.msg as string,
       raw,
     };
   }

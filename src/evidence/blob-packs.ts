@@ -12,6 +12,13 @@ const HEADER = 36;
 /** Hashes remembered as packed, so a body seen again (the same image, the same JSON) skips the index. */
 const MAX_REMEMBERED = 100_000;
 
+interface PackIndex {
+  db: Database.Database;
+  locate: Database.Statement;
+  known: Database.Statement;
+  insert: Database.Statement;
+}
+
 export interface PackLocation {
   pack: string;
   offset: number;
@@ -32,7 +39,7 @@ export interface PackLocation {
  */
 export class BlobPacks {
   private readonly dir: string;
-  private db: Database.Database | undefined;
+  private idx: PackIndex | undefined;
   private readonly readFds = new Map<string, number>();
   private writeFd: number | undefined;
   private writeName = '';
@@ -45,8 +52,8 @@ export class BlobPacks {
     this.dir = path.join(dataDir, 'blobs', 'packs');
   }
 
-  private index(create: boolean): Database.Database | undefined {
-    if (this.db) return this.db;
+  private index(create: boolean): PackIndex | undefined {
+    if (this.idx) return this.idx;
     const file = path.join(this.dir, 'index.sqlite');
     if (!create && !fs.existsSync(file)) return undefined;
     fs.mkdirSync(this.dir, { recursive: true });
@@ -57,15 +64,18 @@ export class BlobPacks {
     db.exec(
       'CREATE TABLE IF NOT EXISTS packed (hash TEXT PRIMARY KEY, pack TEXT NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL) WITHOUT ROWID',
     );
-    this.db = db;
-    return db;
+    // Prepared once: reads and batches run these for every blob.
+    this.idx = {
+      db,
+      locate: db.prepare('SELECT pack, offset, length FROM packed WHERE hash = ?'),
+      known: db.prepare('SELECT 1 FROM packed WHERE hash = ?').pluck(),
+      insert: db.prepare('INSERT OR IGNORE INTO packed (hash, pack, offset, length) VALUES (?, ?, ?, ?)'),
+    };
+    return this.idx;
   }
 
   locate(hash: BlobHash): PackLocation | undefined {
-    const db = this.index(false);
-    if (!db) return undefined;
-    return db.prepare('SELECT pack, offset, length FROM packed WHERE hash = ?').get(hash) as
-      PackLocation | undefined;
+    return this.index(false)?.locate.get(hash) as PackLocation | undefined;
   }
 
   has(hash: BlobHash): boolean {
@@ -99,8 +109,7 @@ export class BlobPacks {
    * transaction. Throws (nothing indexed) if the write fails.
    */
   add(blobs: { hash: BlobHash; bytes: Uint8Array }[]): void {
-    const db = this.index(true) as Database.Database;
-    const known = db.prepare('SELECT 1 FROM packed WHERE hash = ?').pluck();
+    const { db, known, insert } = this.index(true) as PackIndex;
     const fresh: { hash: BlobHash; bytes: Uint8Array }[] = [];
     const seen = new Set<BlobHash>();
     for (const b of blobs) {
@@ -137,9 +146,6 @@ export class BlobPacks {
       );
     }
     this.writeSize = at;
-    const insert = db.prepare(
-      'INSERT OR IGNORE INTO packed (hash, pack, offset, length) VALUES (?, ?, ?, ?)',
-    );
     db.transaction(() => {
       for (const r of rows) insert.run(...r);
     })();
@@ -170,8 +176,8 @@ export class BlobPacks {
     this.closeWriter();
     for (const fd of this.readFds.values()) fs.closeSync(fd);
     this.readFds.clear();
-    this.db?.close();
-    this.db = undefined;
+    this.idx?.db.close();
+    this.idx = undefined;
   }
 }
 

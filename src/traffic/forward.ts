@@ -4,7 +4,7 @@ import net from 'node:net';
 import { describeError } from '../errors.ts';
 import { log } from '../log.ts';
 import type { CaptureContext } from './context.ts';
-import { H2_ONLY_REASON, HttpExchange, type ExchangeStart } from './http-flows.ts';
+import { exchangeStart, H2_ONLY_REASON, hostHeaderName, hostPort, HttpExchange } from './http-flows.ts';
 
 export interface ForwardDeps {
   cap: CaptureContext;
@@ -143,23 +143,6 @@ export function forwardRequest(
   });
 }
 
-/** How a request is recorded: URL and host from its Host header when there is one, else from the target. */
-export function exchangeStart(
-  scheme: 'http' | 'https',
-  target: { host: string; port: number; path: string },
-  hostHeader: string | undefined,
-  request: { method: string; httpVersion: string; rawHeaders: string[] },
-): ExchangeStart {
-  const authority = hostHeader ?? hostPort(target.host, target.port);
-  return {
-    scheme,
-    host: hostHeaderName(authority) ?? target.host,
-    port: target.port,
-    url: `${scheme}://${authority}${target.path}`,
-    ...request,
-  };
-}
-
 /** Answers 502 with the reason, unless the client has its headers already or is gone. */
 function badGateway(res: http.ServerResponse, kind: string, err: unknown): void {
   if (res.destroyed || res.writableEnded) return;
@@ -222,14 +205,4 @@ function parseAuthority(authority: string, defaultPort: number): { host: string;
   const port = m[3] === undefined ? defaultPort : Number(m[3]);
   if (port < 1 || port > 65535) return undefined;
   return { host: (m[1] ?? m[2]) as string, port };
-}
-
-function hostPort(host: string, port: number): string {
-  return `${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
-}
-
-export function hostHeaderName(hostHeader: string | undefined): string | undefined {
-  if (!hostHeader) return undefined;
-  if (hostHeader.startsWith('[')) return hostHeader.slice(1, hostHeader.indexOf(']'));
-  return hostHeader.split(':')[0];
 }

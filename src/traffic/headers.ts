@@ -12,3 +12,11 @@ export function headerValue(headers: Headers, name: string): string | undefined 
   for (const [k, v] of headers) if (k.toLowerCase() === lower) return v;
   return undefined;
 }
+
+/** The first value of a header in Node's flat raw list (`[name, value, …]`), without building pairs. */
+export function rawHeaderValue(raw: readonly string[], name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (let i = 0; i + 1 < raw.length; i += 2)
+    if ((raw[i] as string).toLowerCase() === lower) return raw[i + 1];
+  return undefined;
+}

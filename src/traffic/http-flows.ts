@@ -1,4 +1,4 @@
-import type net from 'node:net';
+import net from 'node:net';
 import type { Headers, TlsOutcome } from '../evidence/types.ts';
 import { describeError } from '../errors.ts';
 import { log } from '../log.ts';
@@ -21,6 +21,33 @@ export interface ExchangeStart {
   method: string;
   httpVersion: string;
   rawHeaders: string[];
+}
+
+/** How a request is recorded: URL and host from its Host header when there is one, else from the target. */
+export function exchangeStart(
+  scheme: 'http' | 'https',
+  target: { host: string; port: number; path: string },
+  hostHeader: string | undefined,
+  request: { method: string; httpVersion: string; rawHeaders: string[] },
+): ExchangeStart {
+  const authority = hostHeader ?? hostPort(target.host, target.port);
+  return {
+    scheme,
+    host: hostHeaderName(authority) ?? target.host,
+    port: target.port,
+    url: `${scheme}://${authority}${target.path}`,
+    ...request,
+  };
+}
+
+export function hostPort(host: string, port: number): string {
+  return `${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
+}
+
+export function hostHeaderName(hostHeader: string | undefined): string | undefined {
+  if (!hostHeader) return undefined;
+  if (hostHeader.startsWith('[')) return hostHeader.slice(1, hostHeader.indexOf(']'));
+  return hostHeader.split(':')[0];
 }
 
 /**

@@ -4,9 +4,9 @@ import { HTTPParser, type OnHeadersCompleteParser } from 'http-parser-js';
 import { describeError } from '../errors.ts';
 import { log } from '../log.ts';
 import type { CaptureContext } from './context.ts';
-import { exchangeStart } from './forward.ts';
 import { headerDeadline, type HeaderDeadline } from './header-deadline.ts';
-import { H2_ONLY_REASON, HttpExchange } from './http-flows.ts';
+import { rawHeaderValue } from './headers.ts';
+import { exchangeStart, H2_ONLY_REASON, HttpExchange } from './http-flows.ts';
 
 // Header bytes are latin1, as Node's own parser reads them (the library's default, 'ascii', would
 // clear the high bit of every byte and so change what is recorded).
@@ -148,7 +148,7 @@ export class TunnelRelay {
     const ex = new HttpExchange(
       this.deps.cap,
       // An absolute-form request names its own authority, which outranks Host (RFC 9112 §3.2.2).
-      exchangeStart('https', { ...this.target, path: url }, absolute?.[1] ?? headerOf(raw, 'host'), {
+      exchangeStart('https', { ...this.target, path: url }, absolute?.[1] ?? rawHeaderValue(raw, 'host'), {
         method,
         httpVersion: `HTTP/${info.versionMajor}.${info.versionMinor}`,
         rawHeaders: raw,
@@ -363,13 +363,6 @@ export class TunnelRelay {
     this.deps.upgradeServer.emit('connection', this.client);
     this.client.resume();
   }
-}
-
-/** First value of a header in a raw [name, value, …] list. */
-function headerOf(raw: string[], name: string): string | undefined {
-  for (let i = 0; i + 1 < raw.length; i += 2)
-    if ((raw[i] as string).toLowerCase() === name) return raw[i + 1];
-  return undefined;
 }
 
 /**

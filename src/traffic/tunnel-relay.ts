@@ -14,6 +14,9 @@ HTTPParser.encoding = 'latin1';
 
 type HeadInfo = Parameters<OnHeadersCompleteParser>[0];
 
+/** The kind name reports cite for an exchange that got no response (as forward.ts records it). */
+const REQUEST_ERROR = 'PROXY_TO_SERVER_REQUEST_ERROR';
+
 /** Client bytes held while the upstream connection is being set up, before the client is paused. */
 const MAX_QUEUED_BYTES = 1024 * 1024;
 
@@ -118,14 +121,9 @@ export class TunnelRelay {
   private fromClient(chunk: Buffer): void {
     if (this.opaque) return this.toUpstream(chunk);
     this.firstBytes?.push(chunk);
-    let parsed: number | Error;
-    try {
-      parsed = this.reqParser.execute(chunk);
-    } catch (err) {
-      parsed = err instanceof Error ? err : new Error(String(err));
-    }
+    const error = parse(this.reqParser, chunk);
     if (this.handOver) return this.giveToUpgradeServer();
-    if (parsed instanceof Error) return this.malformed(parsed);
+    if (error) return this.malformed(error);
     this.toUpstream(chunk);
   }
 
@@ -210,14 +208,9 @@ export class TunnelRelay {
       this.client.once('drain', () => this.upstream?.resume());
     }
     if (this.opaque) return;
-    let parsed: number | Error;
-    try {
-      parsed = this.resParser.execute(chunk);
-    } catch (err) {
-      parsed = err instanceof Error ? err : new Error(String(err));
-    }
-    if (parsed instanceof Error) {
-      this.awaiting[0]?.ex.finish(`SERVER_TO_PROXY_RESPONSE_ERROR: malformed response (${parsed.message})`);
+    const error = parse(this.resParser, chunk);
+    if (error) {
+      this.awaiting[0]?.ex.finish(`SERVER_TO_PROXY_RESPONSE_ERROR: malformed response (${error.message})`);
       this.destroy();
     }
   }
@@ -252,20 +245,21 @@ export class TunnelRelay {
     const { cap } = this.deps;
     const { host, port } = this.target;
     if (!this.upstreamReady) {
-      let reason = `PROXY_TO_SERVER_REQUEST_ERROR: ${describeError(err)}`;
+      const cause = describeError(err);
       // An HTTP/2-only server that enforces ALPN refuses our HTTP/1.1 handshake outright.
       if (/NO_APPLICATION_PROTOCOL/.test(err.code ?? '')) {
         cap.hostPolicy.markPassthrough(host, port, H2_ONLY_REASON);
-        reason = `${H2_ONLY_REASON}; later connections to ${host}:${port} pass through uninspected (${reason})`;
+        const reason = `${H2_ONLY_REASON}; later connections to ${host}:${port} pass through uninspected (${REQUEST_ERROR}: ${cause})`;
+        return this.failWaiting(cause, reason);
       }
-      this.failWaiting(reason, 'PROXY_TO_SERVER_REQUEST_ERROR', err);
-      return;
+      return this.failWaiting(cause);
     }
     log.debug({ host, port, err: describeError(err) }, 'upstream connection error');
-    this.upstreamEnded(`SERVER_TO_PROXY_RESPONSE_ERROR: ${describeError(err)}`);
+    this.upstreamEnded(describeError(err));
   }
 
-  private upstreamEnded(reason?: string): void {
+  /** The upstream connection ended, with `cause` when it failed. */
+  private upstreamEnded(cause?: string): void {
     if (this.ended) return;
     this.ended = true;
     if (!this.opaque) {
@@ -277,17 +271,11 @@ export class TunnelRelay {
       }
     }
     const current = this.awaiting[0];
-    if (current && !current.answered) {
-      this.failWaiting(
-        reason ?? 'PROXY_TO_SERVER_REQUEST_ERROR: upstream closed the connection before responding',
-        'PROXY_TO_SERVER_REQUEST_ERROR',
-        new Error(reason ?? 'upstream closed the connection before responding'),
-      );
-      return;
-    }
+    if (current && !current.answered)
+      return this.failWaiting(cause ?? 'upstream closed the connection before responding');
     if (current) {
       current.ex.finish(
-        reason ?? 'SERVER_TO_PROXY_RESPONSE_ERROR: upstream closed the connection mid-response',
+        `SERVER_TO_PROXY_RESPONSE_ERROR: ${cause ?? 'upstream closed the connection mid-response'}`,
       );
       this.client.destroy();
       return;
@@ -295,13 +283,16 @@ export class TunnelRelay {
     this.client.end();
   }
 
-  /** Nothing came back for the waiting requests: the first is answered 502, all are recorded failed. */
-  private failWaiting(reason: string, kind: string, err: Error): void {
+  /**
+   * Nothing came back for the waiting requests (`cause`): the first is answered 502, all are recorded
+   * failed, as a request error unless `reason` says otherwise.
+   */
+  private failWaiting(cause: string, reason = `${REQUEST_ERROR}: ${cause}`): void {
     this.ended = true;
     const waiting = this.awaiting.splice(0);
     for (const w of waiting) w.ex.finish(reason, 'upstream-error');
     if (waiting.length > 0 && this.client.writable) {
-      const body = `appwarden proxy: ${kind}: ${describeError(err)}\n`;
+      const body = `appwarden proxy: ${REQUEST_ERROR}: ${cause}\n`;
       this.client.end(
         `HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
       );
@@ -362,6 +353,16 @@ export class TunnelRelay {
     this.client.unshift(bytes);
     this.deps.upgradeServer.emit('connection', this.client);
     this.client.resume();
+  }
+}
+
+/** Feeds a parser; the parse error (or an error thrown by a callback) if there was one. */
+function parse(parser: InstanceType<typeof HTTPParser>, chunk: Buffer): Error | undefined {
+  try {
+    const n = parser.execute(chunk);
+    return n instanceof Error ? n : undefined;
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
   }
 }
 
